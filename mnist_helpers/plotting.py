@@ -1,0 +1,70 @@
+"""Pictures that say more than numbers: digits with labels, training curves, confusion matrix."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from mnist_helpers.checks import IMAGE_SIDE, NUM_CLASSES, check_labels
+
+
+def plot_digits(
+    images: np.ndarray,
+    labels: np.ndarray,
+    predictions: np.ndarray | None = None,
+    ncols: int = 10,
+) -> Figure:
+    """A grid of digits titled with their label, or `label -> prediction` (red when wrong).
+
+    Takes raw or normalized images, square (N, 28, 28) or flat (N, 784).
+    """
+    images = np.asarray(images).reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
+    labels = check_labels(labels, expected_length=len(images))
+    if predictions is not None:
+        predictions = check_labels(predictions, expected_length=len(images))
+    nrows = max(1, -(-len(images) // ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.2 * ncols, 1.4 * nrows), squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if index >= len(images):
+            continue
+        ax.imshow(images[index], cmap="gray_r")
+        if predictions is None:
+            ax.set_title(str(labels[index]))
+        else:
+            wrong = predictions[index] != labels[index]
+            ax.set_title(f"{labels[index]}→{predictions[index]}", color="red" if wrong else "black")
+    fig.tight_layout()
+    return fig
+
+
+def plot_history(history: dict[str, list[float]]) -> Figure:
+    """Loss and accuracy per epoch, side by side, from the history `train` returns."""
+    fig, (loss_ax, accuracy_ax) = plt.subplots(1, 2, figsize=(10, 3.5))
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    loss_ax.plot(epochs, history["loss"], marker="o")
+    loss_ax.set(title="Training loss", xlabel="epoch", ylabel="mean cross-entropy")
+    accuracy_ax.plot(epochs, history["accuracy"], marker="o")
+    accuracy_ax.set(title="Running training accuracy", xlabel="epoch", ylabel="accuracy")
+    for ax in (loss_ax, accuracy_ax):
+        ax.set_xticks(epochs)
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion_matrix(confusion: np.ndarray) -> Figure:
+    """The confusion matrix as a heat map with its counts written in each cell."""
+    confusion = np.asarray(confusion)
+    if confusion.shape != (NUM_CLASSES, NUM_CLASSES):
+        raise ValueError(f"Expected a 10 x 10 confusion matrix, got shape {confusion.shape}.")
+    fig, ax = plt.subplots(figsize=(6, 5.5))
+    ax.imshow(confusion, cmap="Blues")
+    threshold = confusion.max() / 2
+    for (row, col), count in np.ndenumerate(confusion):
+        color = "white" if count > threshold else "black"
+        ax.text(col, row, str(count), ha="center", va="center", color=color, fontsize=8)
+    ticks = np.arange(NUM_CLASSES)
+    ax.set(xticks=ticks, yticks=ticks, xlabel="predicted digit", ylabel="true digit")
+    ax.set_title("Confusion matrix")
+    fig.tight_layout()
+    return fig
