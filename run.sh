@@ -4,6 +4,8 @@
 #   ./run.sh train     train the seed's model, evaluate it, write reports/latest/
 #   ./run.sh test      unit tests + every notebook re-executed and compared by nbval
 #   ./run.sh lint      ruff on the package, tests, scripts and the notebooks' text twins
+#   ./run.sh notebooks re-execute the chapters on the embedded sample, storing fresh outputs
+#                      in each .ipynb and syncing its py:percent twin (all, or the files named)
 #   ./run.sh jupyter   open the chapters in Jupyter
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -23,8 +25,12 @@ task="${1:-}"
 [ $# -gt 0 ] && shift
 case "$task" in
   train) setup; python -m mnist_helpers "$@" ;;
-  test) setup; python -m pytest tests --nbval notebooks "$@" ;;
+  test) setup; python -m pytest tests --nbval --nbval-current-env notebooks "$@" ;;
   lint) setup; ruff check . && ruff format --check . ;;
+  notebooks)
+    setup
+    [ $# -gt 0 ] || set -- notebooks/*.py
+    MNIST_SOURCE=sample jupytext --set-kernel python3 --sync --execute "$@" ;;
   jupyter) setup; jupyter notebook notebooks/ "$@" ;;
-  *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -3,11 +3,9 @@
 data -> preprocessing -> pipeline -> model -> training -> evaluation -> plotting.
 """
 
-import os
+from mnist_helpers.quiet import import_tensorflow_quietly
 
-# TensorFlow's C++ INFO and WARNING lines on stderr are noise for a learner (and would end up in
-# the notebooks' stored outputs); errors still show. Set before TensorFlow is first imported.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import_tensorflow_quietly()  # Before any module below imports TensorFlow.
 
 from mnist_helpers.data import load_mnist  # noqa: E402
 from mnist_helpers.errors import MnistDataError  # noqa: E402
