@@ -112,9 +112,11 @@ def _load_path(path: Path) -> dict[str, np.ndarray]:
         return _load_idx_folder(path)
     if path.is_file() and path.suffix == ".npz":
         return _load_npz(path)
+    problem = "neither a folder nor an .npz file" if path.exists() else "no such file or folder"
     raise MnistDataError(
-        f"Unknown MNIST source {str(path)!r}: use one of {', '.join(map(repr, SOURCES))}, "
-        "a folder of the four IDX files, or an existing .npz file with the Keras keys."
+        f"Unknown MNIST source {str(path)!r} ({problem}): use one of "
+        f"{', '.join(map(repr, SOURCES))}, a folder of the four IDX files, or an .npz file with "
+        "the Keras keys."
     )
 
 
