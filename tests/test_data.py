@@ -1,0 +1,254 @@
+"""load_mnist: every source gives what Keras gives, and every bad source says what is wrong."""
+
+import gzip
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mnist_helpers import MnistDataError, load_mnist
+from mnist_helpers.data import KERAS_MNIST_SHA256, keras_cache_path, sha256_of
+
+KEYS = ("x_train", "y_train", "x_test", "y_test")
+
+
+def as_dict(loaded) -> dict[str, np.ndarray]:
+    (x_train, y_train), (x_test, y_test) = loaded
+    return {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
+
+
+def assert_same_arrays(loaded, expected: dict[str, np.ndarray]) -> None:
+    arrays = as_dict(loaded)
+    for key in KEYS:
+        assert arrays[key].dtype == np.uint8, key
+        np.testing.assert_array_equal(arrays[key], expected[key], err_msg=key)
+
+
+def save_npz(path: Path, arrays: dict[str, np.ndarray], **changes) -> Path:
+    np.savez(path, **{**arrays, **changes})
+    return path
+
+
+# The embedded sample.
+
+
+def test_sample_has_the_keras_shapes_and_dtypes(sample):
+    assert sample["x_train"].shape == (4_000, 28, 28)
+    assert sample["y_train"].shape == (4_000,)
+    assert sample["x_test"].shape == (1_000, 28, 28)
+    assert sample["y_test"].shape == (1_000,)
+    assert all(sample[key].dtype == np.uint8 for key in KEYS)
+
+
+def test_sample_is_raw_pixels_and_balanced_digits(sample):
+    assert sample["x_train"].min() == 0
+    assert sample["x_train"].max() == 255
+    assert np.bincount(sample["y_train"]).tolist() == [400] * 10
+    assert np.bincount(sample["y_test"]).tolist() == [100] * 10
+
+
+def test_sample_test_digits_are_not_training_digits(sample):
+    train = {image.tobytes() for image in sample["x_train"]}
+    test = {image.tobytes() for image in sample["x_test"]}
+    assert len(train) == 4_000
+    assert len(test) == 1_000
+    assert not train & test
+
+
+def test_unknown_source_names_the_choices():
+    with pytest.raises(MnistDataError, match=r"Unknown MNIST source 'kears'.*'auto', 'keras', "):
+        load_mnist("kears")
+
+
+# MNIST_SOURCE pins what "auto" means.
+
+
+def test_env_pins_auto_to_the_sample_without_a_notice(monkeypatch, capfd, sample):
+    monkeypatch.setenv("MNIST_SOURCE", "sample")
+    assert_same_arrays(load_mnist(), sample)
+    assert capfd.readouterr().err == ""
+
+
+def test_env_pins_auto_to_a_folder(monkeypatch, idx_folder, sample):
+    monkeypatch.setenv("MNIST_SOURCE", str(idx_folder))
+    assert_same_arrays(load_mnist("auto"), sample)
+
+
+def test_env_does_not_override_an_explicit_source(monkeypatch, sample):
+    monkeypatch.setenv("MNIST_SOURCE", "kears")
+    assert_same_arrays(load_mnist("sample"), sample)
+
+
+# A folder of the four IDX files.
+
+
+@pytest.mark.parametrize("suffix", ["", ".gz"], ids=["plain", "gzip"])
+def test_idx_folder_loads_exactly(tmp_path, sample, write_idx_folder, suffix):
+    folder = write_idx_folder(tmp_path / "mnist", sample, suffix)
+    assert_same_arrays(load_mnist(folder), sample)
+    assert_same_arrays(load_mnist(str(folder)), sample)
+
+
+def test_idx_folder_may_mix_plain_and_gzip(idx_folder, sample):
+    labels = idx_folder / "t10k-labels-idx1-ubyte"
+    (idx_folder / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(labels.read_bytes()))
+    labels.unlink()
+    assert_same_arrays(load_mnist(idx_folder), sample)
+
+
+def test_idx_folder_missing_a_file_names_it(idx_folder):
+    (idx_folder / "t10k-labels-idx1-ubyte").unlink()
+    with pytest.raises(MnistDataError, match="has no t10k-labels-idx1-ubyte"):
+        load_mnist(idx_folder)
+
+
+def test_idx_folder_with_a_truncated_file_is_refused(idx_folder):
+    images = idx_folder / "train-images-idx3-ubyte"
+    images.write_bytes(images.read_bytes()[:-1])
+    with pytest.raises(MnistDataError, match="train-images-idx3-ubyte declares .* but holds"):
+        load_mnist(idx_folder)
+
+
+def test_idx_folder_with_swapped_files_is_refused(idx_folder):
+    images, labels = idx_folder / "t10k-images-idx3-ubyte", idx_folder / "t10k-labels-idx1-ubyte"
+    images_bytes, labels_bytes = images.read_bytes(), labels.read_bytes()
+    images.write_bytes(labels_bytes)
+    labels.write_bytes(images_bytes)
+    with pytest.raises(MnistDataError, match="swapped"):
+        load_mnist(idx_folder)
+
+
+def test_idx_folder_with_labels_of_another_length_is_refused(idx_folder, sample, write_idx):
+    write_idx(idx_folder / "train-labels-idx1-ubyte", sample["y_train"][:-1])
+    with pytest.raises(MnistDataError, match="4,000 train images but 3,999 labels"):
+        load_mnist(idx_folder)
+
+
+def test_idx_folder_with_images_of_another_size_is_refused(idx_folder, sample, write_idx):
+    write_idx(idx_folder / "t10k-images-idx3-ubyte", sample["x_test"][:, ::2, ::2])
+    with pytest.raises(MnistDataError, match=r"x_test .* shape \(1000, 14, 14\).*\(N, 28, 28\)"):
+        load_mnist(idx_folder)
+
+
+def test_idx_folder_with_a_label_above_9_is_refused(idx_folder, sample, write_idx):
+    labels = sample["y_test"].copy()
+    labels[7] = 10
+    write_idx(idx_folder / "t10k-labels-idx1-ubyte", labels)
+    with pytest.raises(MnistDataError, match="y_test .* label 10 > 9"):
+        load_mnist(idx_folder)
+
+
+# An .npz file with the Keras keys.
+
+
+def test_npz_loads_exactly(tmp_path, sample):
+    path = tmp_path / "mnist.npz"
+    np.savez_compressed(path, **sample)
+    assert_same_arrays(load_mnist(path), sample)
+    assert_same_arrays(load_mnist(str(path)), sample)
+
+
+def test_missing_npz_says_it_does_not_exist(tmp_path):
+    with pytest.raises(MnistDataError, match=r"mnist\.npz' \(no such file or folder\)"):
+        load_mnist(tmp_path / "mnist.npz")
+
+
+def test_file_that_is_not_npz_is_refused(tmp_path):
+    path = tmp_path / "mnist.json"
+    path.write_text(json.dumps({"x_train": []}))
+    with pytest.raises(MnistDataError, match=r"\(neither a folder nor an \.npz file\)"):
+        load_mnist(path)
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.99, 0.0001], ids=["half", "all-but-the-end", "header"])
+def test_truncated_npz_is_refused(tmp_path, sample, keep):
+    path = save_npz(tmp_path / "mnist.npz", sample)
+    path.write_bytes(path.read_bytes()[: int(path.stat().st_size * keep)])
+    with pytest.raises(MnistDataError, match="could not be read as an .npz.*corrupted"):
+        load_mnist(path)
+
+
+def test_npz_of_garbage_is_refused(tmp_path):
+    path = tmp_path / "mnist.npz"
+    path.write_bytes(b"<html>Not Found</html>" * 100)
+    with pytest.raises(MnistDataError, match="truncated or corrupted"):
+        load_mnist(path)
+
+
+def test_npz_with_missing_keys_names_them(tmp_path, sample):
+    path = tmp_path / "mnist.npz"
+    np.savez(path, x_train=sample["x_train"], y_train=sample["y_train"])
+    with pytest.raises(MnistDataError, match=r"lacks the arrays \['x_test', 'y_test'\]"):
+        load_mnist(path)
+
+
+def test_npz_with_labels_of_another_length_is_refused(tmp_path, sample):
+    path = save_npz(tmp_path / "mnist.npz", sample, y_test=sample["y_test"][:999])
+    with pytest.raises(MnistDataError, match="1,000 test images but 999 labels"):
+        load_mnist(path)
+
+
+def test_npz_with_normalized_images_is_refused(tmp_path, sample):
+    path = save_npz(tmp_path / "mnist.npz", sample, x_train=sample["x_train"] / 255)
+    with pytest.raises(MnistDataError, match="x_train .* dtype float64; MNIST images are uint8"):
+        load_mnist(path)
+
+
+def test_npz_with_one_hot_labels_is_refused(tmp_path, sample):
+    one_hot = np.eye(10, dtype=np.uint8)[sample["y_train"]]
+    path = save_npz(tmp_path / "mnist.npz", sample, y_train=one_hot)
+    with pytest.raises(MnistDataError, match=r"y_train .* shape \(4000, 10\).*uint8 vector"):
+        load_mnist(path)
+
+
+# The Keras download and its cache.
+
+
+def test_keras_cache_path_follows_keras_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    assert keras_cache_path() == tmp_path / "datasets" / "mnist.npz"
+
+
+def test_sha256_of_matches_hashlib(tmp_path):
+    path = tmp_path / "file"
+    path.write_bytes(b"abc")
+    # The SHA-256 of "abc", from FIPS 180-2.
+    assert sha256_of(path) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    assert len(KERAS_MNIST_SHA256) == 64
+
+
+OFFLINE_LOAD = """
+import mnist_helpers
+try:
+    (x_train, _), (x_test, _) = mnist_helpers.load_mnist({source!r})
+except mnist_helpers.MnistDataError as error:
+    print("MnistDataError:", error)
+else:
+    print("loaded", x_train.shape, x_test.shape)
+"""
+
+
+def test_keras_offline_without_cache_says_how_to_fix(offline_python):
+    result = offline_python(OFFLINE_LOAD.format(source="keras"))
+    assert "MnistDataError: MNIST could not be downloaded" in result.stdout, result.stderr
+    assert str(offline_python.keras_cache) in result.stdout
+    assert "load_mnist('sample')" in result.stdout
+
+
+def test_keras_offline_with_corrupted_cache_says_corrupted(offline_python):
+    offline_python.keras_cache.write_bytes(b"half an npz" * 1000)
+    result = offline_python(OFFLINE_LOAD.format(source="keras"))
+    assert f"MnistDataError: The cached {offline_python.keras_cache} was corrupted" in result.stdout
+    assert KERAS_MNIST_SHA256[:12] in result.stdout, result.stderr
+    # The message says Keras removed the bad file: it is gone, so no later run trains on it.
+    assert not offline_python.keras_cache.exists()
+
+
+def test_auto_offline_falls_back_to_the_sample_with_one_line(offline_python):
+    result = offline_python(OFFLINE_LOAD.format(source="auto"))
+    assert "loaded (4000, 28, 28) (1000, 28, 28)" in result.stdout, result.stderr
+    notice = result.stderr.splitlines()
+    assert len(notice) == 1, result.stderr
+    assert notice[0].startswith("MNIST ")
+    assert "using the embedded sample of 5,000 real MNIST digits" in notice[0]

@@ -1,0 +1,39 @@
+"""`python -m mnist_helpers`: its options reach the job, and --help works without training."""
+
+import json
+import subprocess
+import sys
+
+from mnist_helpers.__main__ import main
+
+
+def test_help_lists_the_options():
+    command = [sys.executable, "-m", "mnist_helpers", "--help"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: python -m mnist_helpers")
+    for option in ("--source", "--epochs", "--batch-size", "--shuffle-buffer", "--seed"):
+        assert option in result.stdout
+    assert "--output" in result.stdout
+    assert result.stderr == ""
+
+
+def test_options_reach_the_job_and_the_report(tmp_path, capsys):
+    output = tmp_path / "report"
+    main(
+        ["--source", "sample", "--epochs", "1", "--batch-size", "128", "--shuffle-buffer", "500"]
+        + ["--seed", "3", "--output", str(output), "--no-progress"]
+    )
+    metrics = json.loads((output / "metrics.json").read_text())
+    assert metrics["settings"] == {
+        "source": "sample",
+        "epochs": 1,
+        "batch_size": 128,
+        "shuffle_buffer": 500,
+        "seed": 3,
+        "progress": False,
+    }
+    summary = capsys.readouterr()
+    assert summary.out.startswith(f"test accuracy {metrics['test_accuracy']:.2%} on 1,000 digits")
+    assert summary.out.rstrip().endswith(f"report in {output}/")
+    assert summary.err == ""

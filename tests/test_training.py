@@ -1,0 +1,134 @@
+"""The training loop: the loss, one step, one epoch, several epochs."""
+
+import math
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from mnist_helpers import build_model, make_dataset, make_loss, make_train_step, train, train_epoch
+
+
+@pytest.fixture
+def batch(normalized):
+    """A fixed batch of 64 real digits, as the dataset yields them."""
+    images, labels = normalized["x_train"][:64], normalized["y_train"][:64]
+    return tf.constant(images), tf.constant(labels, tf.int64)
+
+
+@pytest.fixture
+def small_dataset(normalized):
+    """1,000 training digits in their stored order, so runs compare step by step."""
+    images, labels = normalized["x_train"][:1_000], normalized["y_train"][:1_000]
+    return make_dataset(images, labels, batch_size=64, shuffle_buffer=None)
+
+
+def new_step(compiled: bool = True, seed: int = 0):
+    model = build_model(seed=seed)
+    accuracy = keras.metrics.SparseCategoricalAccuracy()
+    step = make_train_step(
+        model, make_loss(), keras.optimizers.Adam(1e-3), accuracy, compiled=compiled
+    )
+    return model, step, accuracy
+
+
+def test_loss_of_uniform_logits_is_log_10():
+    loss = make_loss()(np.array([3, 7]), np.zeros((2, 10), np.float32))
+    assert float(loss) == pytest.approx(math.log(10), rel=1e-6)
+
+
+def test_loss_takes_logits_and_integer_labels():
+    logits = np.array([[2.0] + [0.0] * 9, [0.0] * 9 + [5.0]], np.float32)
+    labels = np.array([0, 3])
+    # Cross-entropy of the softmax: -log(e^2 / (e^2 + 9)) and -log(1 / (e^5 + 9)), averaged.
+    expected = np.mean([-np.log(np.e**2 / (np.e**2 + 9)), -np.log(1 / (np.e**5 + 9))])
+    assert float(make_loss()(labels, logits)) == pytest.approx(expected, rel=1e-5)
+
+
+def test_train_step_lowers_the_loss_on_a_fixed_batch(batch):
+    _, step, _ = new_step()
+    losses = [float(step(*batch)) for _ in range(10)]
+    assert losses[0] == pytest.approx(math.log(10), abs=0.3)
+    assert losses[-1] < losses[0] / 4
+    assert all(later < earlier for earlier, later in zip(losses, losses[1:], strict=False))
+
+
+def test_train_step_counts_accuracy_before_its_update(batch):
+    model, step, accuracy = new_step()
+    predicted = np.argmax(model(batch[0]).numpy(), axis=1)
+    step(*batch)
+    assert float(accuracy.result()) == pytest.approx(np.mean(predicted == batch[1].numpy()))
+
+
+def test_eager_and_compiled_steps_give_the_same_losses(batch):
+    _, compiled, _ = new_step(compiled=True)
+    _, eager, _ = new_step(compiled=False)
+    compiled_losses = [float(compiled(*batch)) for _ in range(3)]
+    eager_losses = [float(eager(*batch)) for _ in range(3)]
+    assert compiled_losses[0] == eager_losses[0]  # Same weights, same batch, before any update.
+    np.testing.assert_allclose(compiled_losses, eager_losses, rtol=1e-5)
+
+
+def test_compiled_step_is_a_tf_function(batch):
+    assert hasattr(new_step(compiled=True)[1], "get_concrete_function")
+    assert not hasattr(new_step(compiled=False)[1], "get_concrete_function")
+
+
+def test_train_epoch_runs_one_step_per_batch_and_averages_the_loss(normalized):
+    dataset = make_dataset(
+        normalized["x_test"], normalized["y_test"], batch_size=300, shuffle_buffer=None
+    )
+    accuracy = keras.metrics.SparseCategoricalAccuracy()
+    accuracy.update_state([1, 1], np.eye(10)[[0, 0]])  # A previous epoch's wrong guesses.
+    batch_sizes = []
+
+    def perfect_step(x, y):  # Right every time; its loss is the step's number.
+        batch_sizes.append(len(y))
+        accuracy.update_state(y, tf.one_hot(y, 10))
+        return tf.constant(float(len(batch_sizes)))
+
+    result = train_epoch(perfect_step, dataset, accuracy, progress=False)
+    assert batch_sizes == [300, 300, 300, 100]
+    assert result == {"loss": pytest.approx((1 + 2 + 3 + 4) / 4), "accuracy": 1.0}
+
+
+def test_train_epoch_shows_progress_on_stderr_only_when_asked(small_dataset, capfd):
+    _, step, accuracy = new_step()
+    train_epoch(step, small_dataset, accuracy, progress=False)
+    assert capfd.readouterr().err == ""
+    train_epoch(step, small_dataset, accuracy, progress=True, description="epoch 3/5")
+    progress = capfd.readouterr().err
+    assert "epoch 3/5" in progress
+    assert "16/16" in progress  # ceil(1,000 / 64) steps
+
+
+def test_train_returns_one_loss_and_accuracy_per_epoch(small_dataset, capfd):
+    model = build_model(seed=0)
+    history = train(model, small_dataset, epochs=3, progress=False)
+    assert set(history) == {"loss", "accuracy"}
+    assert len(history["loss"]) == len(history["accuracy"]) == 3
+    assert history["loss"][0] > history["loss"][1] > history["loss"][2]
+    assert history["accuracy"][0] < history["accuracy"][2] <= 1
+    assert capfd.readouterr().err == ""
+
+
+def test_train_compiled_or_eager_gives_the_same_history(small_dataset):
+    compiled = train(build_model(seed=0), small_dataset, compiled=True, progress=False)
+    eager = train(build_model(seed=0), small_dataset, compiled=False, progress=False)
+    np.testing.assert_allclose(compiled["loss"], eager["loss"], rtol=1e-4)
+    np.testing.assert_allclose(compiled["accuracy"], eager["accuracy"], atol=2 / 1_000)
+
+
+def test_train_uses_the_learning_rate(normalized):
+    dataset = make_dataset(normalized["x_train"][:64], normalized["y_train"][:64])
+    model = build_model(seed=0)
+    before = model.get_weights()
+    train(model, dataset, learning_rate=0.0, progress=False)
+    for start, end in zip(before, model.get_weights(), strict=True):
+        np.testing.assert_array_equal(start, end)
+
+
+def test_train_refuses_zero_epochs(small_dataset):
+    with pytest.raises(ValueError, match="epochs must be at least 1, got 0"):
+        train(build_model(seed=0), small_dataset, epochs=0)
