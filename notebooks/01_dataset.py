@@ -14,12 +14,12 @@
 # ---
 
 # %% [markdown]
-# # 1. The dataset: MNIST digits and their labels
+# # 1. The dataset: MNIST digits and their labels · 数据集：MNIST 手写数字及其标签
 #
 # **You load MNIST, check its shapes and labels, look at the digits, and find that every digit
 # 0-9 is about equally common, so accuracy is a fair first measure.**
 #
-# ## Overview
+# ## Overview · 概述
 #
 # MNIST is 70,000 small grey pictures of handwritten digits, each with the digit it shows: 60,000
 # to learn from (the *training set*) and 10,000 kept apart to measure how well the model does on
@@ -36,7 +36,7 @@
 # 标签是 0-9 的整数，十个类别的数量基本相同。
 
 # %% [markdown]
-# ## Setup
+# ## Setup · 准备
 #
 # `import mnist_helpers` comes first: it imports TensorFlow with its C++ start-up messages muted,
 # so they do not clutter the notebook.
@@ -56,7 +56,7 @@ print("TensorFlow", tf.__version__)
 print("NumPy", np.__version__)
 
 # %% [markdown]
-# ## Load the data
+# ## Load the data · 加载数据
 #
 # Without this course's helpers, loading MNIST is one line. It downloads `mnist.npz` (11 MB) the
 # first time and reads it from `~/.keras/datasets/` afterwards:
@@ -92,7 +92,7 @@ print("NumPy", np.__version__)
 print(f"{len(x_train):,} training digits, {len(x_test):,} test digits")
 
 # %% [markdown]
-# ## Shapes and types
+# ## Shapes and types · 形状与类型
 #
 # Each image is a 28 x 28 array of pixels; each label is one integer. Both are `uint8`, the
 # type of whole numbers from 0 to 255, one byte each.
@@ -111,7 +111,7 @@ print("pixel values from", x_train.min(), "to", x_train.max())
 print(f"share of pixels that are exactly 0 (white paper): {np.mean(x_train == 0):.0%}")
 
 # %% [markdown]
-# ## The first labels
+# ## The first labels · 前几个标签
 #
 # The labels are the answers the model must learn to give. The seed printed the first ten:
 
@@ -119,7 +119,7 @@ print(f"share of pixels that are exactly 0 (white paper): {np.mean(x_train == 0)
 print(y_train[:10])
 
 # %% [markdown]
-# ## Look at the digits
+# ## Look at the digits · 看看这些数字
 #
 # `plot_digits` draws images in a grid and writes each one's label above it. These are the first
 # 30 training digits; the same labels are printed below as text, row by row, so you can match
@@ -132,7 +132,7 @@ fig = plot_digits(x_train[:30], y_train[:30])
 print(y_train[:30].reshape(3, 10))
 
 # %% [markdown]
-# ### One digit as numbers
+# ### One digit as numbers · 一个数字的数值
 #
 # To the model a digit is only its numbers. Here is the first training digit, cropped to the
 # rows and columns where some ink is: 0 is white paper, 255 is the darkest stroke. These large
@@ -153,7 +153,7 @@ ink = digit[ink_rows[0] : ink_rows[-1] + 1, ink_cols[0] : ink_cols[-1] + 1]
 print(np.array2string(ink, max_line_width=120))
 
 # %% [markdown]
-# ## Class balance
+# ## Class balance · 类别是否均衡
 #
 # If one digit made up most of the data, a model could score well by always guessing it, and
 # accuracy would flatter it. Count the examples of each class with `np.bincount`, which counts
@@ -190,7 +190,7 @@ assert set(np.unique(y_train)) == set(range(10)), "every digit appears in the tr
 assert largest_share < 0.12, f"one digit is {largest_share:.0%} of the training set"
 
 # %% [markdown]
-# ## Questions
+# ## Questions · 问题
 #
 # The seed's first section has no question of its own, only its line
 # 加载数据集并划分为训练集以及测试集 ("load the dataset and split it into a training set and a
@@ -206,7 +206,7 @@ assert largest_share < 0.12, f"one digit is {largest_share:.0%} of the training 
 # 所以测试集上的准确率才能估计模型在从未见过的数字上的表现。
 
 # %% [markdown]
-# ## Summary
+# ## Summary · 小结
 #
 # - `load_mnist()` returns `(x_train, y_train), (x_test, y_test)` exactly as
 #   `tf.keras.datasets.mnist.load_data()` does: the full 60,000 / 10,000 online, or the embedded
@@ -222,7 +222,7 @@ assert largest_share < 0.12, f"one digit is {largest_share:.0%} of the training 
 # input pipeline.
 
 # %% [markdown]
-# ## Exercises
+# ## Exercises · 练习
 #
 # 1. Plot ten examples of each digit, one row per digit. Hint:
 #    `np.flatnonzero(y_train == d)[:10]` gives the indices of the first ten `d`s.

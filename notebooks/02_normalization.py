@@ -14,12 +14,12 @@
 # ---
 
 # %% [markdown]
-# # 2. Normalization: the same [0, 1] pixels for training and test
+# # 2. Normalization: the same [0, 1] pixels for training and test · 归一化
 #
 # **You scale pixels from 0-255 to [0, 1], see what goes wrong when the test images are left
 # raw, check what a `tf.data.Dataset` really holds, and move the scaling into the pipeline.**
 #
-# ## Overview
+# ## Overview · 概述
 #
 # The seed scales the training images to [0, 1] and then builds its `tf.data.Dataset`, and asks
 # (Q2) whether the test images need the same, and whether normalizing `x_train` reaches the
@@ -31,7 +31,7 @@
 # the first example the dataset yields tells you which pixels the model will see. Finally, the
 # same scaling done inside the pipeline with `Dataset.map`.
 #
-# **中文：** 种子笔记本先把训练图片缩放到 [0, 1]，再构建 `tf.data.Dataset`，并提出问题 Q2：
+# **中文：** 原笔记本先把训练图片缩放到 [0, 1]，再构建 `tf.data.Dataset`，并提出问题 Q2：
 # 测试图片是否也要归一化？对 `x_train` 的归一化会反映到 dataset 中吗？本章用证据回答这两个问题。
 # 给训练过的模型输入未归一化的测试图片时，准确率几乎不变，但损失从约 0.25 跳到约 40，
 # 而且模型对每个答案（包括错误的答案）都几乎 100% 确定：测试图片必须和训练图片做完全相同的归一化。
@@ -40,7 +40,7 @@
 # 最后介绍另一种做法：在数据管道中用 `Dataset.map` 做归一化。
 
 # %% [markdown]
-# ## Setup
+# ## Setup · 准备
 
 # %%
 import mnist_helpers  # noqa: F401, I001
@@ -65,7 +65,7 @@ from mnist_helpers import (
 print(f"{len(x_train):,} training digits, {len(x_test):,} test digits")
 
 # %% [markdown]
-# ## Scale the pixels to [0, 1]
+# ## Scale the pixels to [0, 1] · 把像素缩放到 [0, 1]
 #
 # The seed does it in one line: flatten each 28 x 28 image into a row of 784 numbers (the model's
 # first layer takes a flat vector), turn the integers into `float32`, and divide by 255, the
@@ -100,7 +100,7 @@ x_test_normalized = normalize_images(x_test)
 print("same as by hand:", np.array_equal(x_train_normalized, by_hand))
 
 # %% [markdown]
-# ## Q2: the seed's question
+# ## Q2: the seed's question · 原笔记本的问题 Q2
 #
 # > **Q2.** 只需要对x_train做归一化处理吗？这里做x_train的归一化会反映到dataset中去吗？如何确认？
 # >
@@ -110,7 +110,7 @@ print("same as by hand:", np.array_equal(x_train_normalized, by_hand))
 # Two questions in one. We take them in turn.
 
 # %% [markdown]
-# ## Q2, part 1: must `x_test` be normalized too?
+# ## Q2, part 1: must `x_test` be normalized too? · `x_test` 也要归一化吗？
 #
 # To see what happens, we need a trained model. Two epochs on the training digits are enough
 # here; the seeds make the run repeatable on one machine (a later chapter explains the training
@@ -238,7 +238,7 @@ assert normalized_sure_mistakes < 0.5 * normalized_mistakes, "normalized: most m
 # 换一种预处理（例如标准化为均值 0、标准差 1），测试时漏掉这一步也会降低准确率（练习 3）。
 
 # %% [markdown]
-# ## Q2, part 2: does normalizing `x_train` reach the dataset?
+# ## Q2, part 2: does normalizing `x_train` reach the dataset? · 会反映到 dataset 中吗？
 #
 # In the seed, the answer is yes, because of the order: it normalizes first and builds the
 # dataset from the normalized array. To confirm it, look at what the dataset yields, not at the
@@ -290,7 +290,7 @@ print(f"array max {x_lazy.max()}, dataset's first image max {tf.reduce_max(first
 # its largest pixel is 1.0 when normalized and 255.0 when not, and `dataset.element_spec` shows
 # the dtype (float32 or uint8) of what it yields.
 #
-# **中文（第二部分答案）：** 取决于归一化的时机和 dataset 的构建方式。种子笔记本是先归一化，
+# **中文（第二部分答案）：** 取决于归一化的时机和 dataset 的构建方式。原笔记本是先归一化，
 # 再用归一化后的数组构建 dataset，所以 dataset 里是归一化的像素。
 # 如果在 `from_tensor_slices` 之后才归一化 `x_train`，无论是重新赋值（`x = x / 255`），
 # 还是原地修改（`x /= 255`），都不会影响 dataset，
@@ -305,7 +305,7 @@ assert float(tf.reduce_max(next(iter(copied_dataset))[0])) == 255.0
 assert float(tf.reduce_max(next(iter(generated_dataset))[0])) == 1.0
 
 # %% [markdown]
-# ## The alternative: normalize inside the pipeline
+# ## The alternative: normalize inside the pipeline · 另一种做法：在数据管道中归一化
 #
 # Instead of preparing a normalized array, give the dataset the raw `uint8` pixels and let it
 # scale each example as it reads it, with `Dataset.map`. The question "did the normalization
@@ -346,12 +346,12 @@ print("same pixels:", np.array_equal(first_batch.numpy(), normalize_images(x_tra
 # **中文：** 另一种做法是把原始 `uint8` 像素交给 dataset，
 # 用 `Dataset.map` 在读取每个样本时再做缩放。
 # 这样"归一化是否反映到 dataset 中"的问题就不存在了，因为归一化本身就是 dataset 的一个步骤。
-# 先归一化数组（种子笔记本和本课程的 `normalize_images` + `make_dataset`）简单、只算一次；
+# 先归一化数组（原笔记本和本课程的 `normalize_images` + `make_dataset`）简单、只算一次；
 # 在管道中归一化则让原始数据保持不变、占用内存只有四分之一，而且不会忘记或重复归一化，
 # 代价是每个 epoch 都要重新计算（可以在 `map` 之后加 `.cache()`）。
 
 # %% [markdown]
-# ## Summary
+# ## Summary · 小结
 #
 # - Scale pixels to [0, 1] with `normalize_images` (the seed's `reshape`, `astype("float32")`,
 #   `/ 255`).
@@ -368,7 +368,7 @@ print("same pixels:", np.array_equal(first_batch.numpy(), normalize_images(x_tra
 # Next: [chapter 3, the model and its logits](03_model_and_logits.ipynb).
 
 # %% [markdown]
-# ## Exercises
+# ## Exercises · 练习
 #
 # 1. Build a training pipeline from `mapped_dataset` (shuffle, batch, prefetch), train a fresh
 #    `build_model(seed=0)` with `train(model, pipeline, epochs=2, progress=False)`, and check

@@ -14,13 +14,13 @@
 # ---
 
 # %% [markdown]
-# # 3. The model and its logits
+# # 3. The model and its logits · 模型与 logits
 #
 # **You build the seed's 784-784-256-10 model, count its 818,970 parameters by hand, turn its
 # outputs, the logits, into probabilities, see why the loss needs `from_logits=True`, and check
 # that the untrained model's loss is close to ln(10) ≈ 2.3, a number you can predict.**
 #
-# ## Overview
+# ## Overview · 概述
 #
 # The seed's model is three `Dense` layers; the last one has no activation, so the model
 # outputs ten *logits*, one raw score per digit, not probabilities. This chapter counts the
@@ -31,16 +31,16 @@
 # ln(10) = 2.30. Finally, what goes wrong when softmax is applied in the model *and* the loss
 # is told to expect logits, and what Keras says about it.
 #
-# **中文：** 种子笔记本的模型由三个 `Dense` 层组成，最后一层没有激活函数，
+# **中文：** 原笔记本的模型由三个 `Dense` 层组成，最后一层没有激活函数，
 # 所以模型输出的是十个 *logits*（每个数字一个原始分数），而不是概率。
-# 本章手算模型的参数数量，解释 logits（种子笔记本第 4.1 节），用 softmax 把 logits 变成概率，
+# 本章手算模型的参数数量，解释 logits（原笔记本第 4.1 节），用 softmax 把 logits 变成概率，
 # 并说明为什么损失函数要设置 `from_logits=True`：直接从 logits 计算损失是精确的，
 # 而概率可能被舍入为 0。然后做一个可以事先预测的检查：什么都没学的模型给每个数字约 1/10 的概率，
 # 损失约为 ln(10) = 2.30。最后看看在模型里已经用了 softmax、
 # 损失函数又设置 `from_logits=True` 时会出什么问题，以及 Keras 会给出什么警告。
 
 # %% [markdown]
-# ## Setup
+# ## Setup · 准备
 
 # %%
 import mnist_helpers  # noqa: F401, I001
@@ -59,7 +59,7 @@ x_train_normalized = normalize_images(x_train)
 print(f"{len(x_train):,} training digits, each {x_train_normalized.shape[1]} pixels in [0, 1]")
 
 # %% [markdown]
-# ## The seed's model
+# ## The seed's model · 原笔记本的模型
 #
 # The seed builds it like this: 784 inputs (one per pixel), a hidden layer of 784 units, one of
 # 256, both with ReLU, and a last layer of 10 units, one per digit, with no activation. We add
@@ -87,7 +87,7 @@ model = build_model(seed=0)
 model.summary()
 
 # %% [markdown]
-# ## Count the parameters by hand
+# ## Count the parameters by hand · 手算参数数量
 #
 # A `Dense` layer with `n` inputs and `m` units has an `n x m` weight matrix (the *kernel*: one
 # weight from every input to every unit) and `m` biases (one per unit): `n * m + m` parameters.
@@ -112,7 +112,7 @@ assert by_hand == model.count_params() == seed_model.count_params() == 818_970
 # 784 hidden units.
 
 # %% [markdown]
-# ## What are logits? (the seed's section 4.1)
+# ## What are logits? (the seed's section 4.1) · 什么是 logits？
 #
 # The seed quotes two definitions. In statistics, the *logit* of a probability `p` is its
 # log-odds, `ln(p / (1 - p))`: it maps probabilities in (0, 1) to all real numbers, `p = 0.5`
@@ -157,7 +157,7 @@ assert logits.min() < 0 < logits.max(), "logits are any real numbers"
 assert not np.allclose(logits.sum(axis=1), 1), "they are not probabilities"
 
 # %% [markdown]
-# ## Softmax: from logits to probabilities
+# ## Softmax: from logits to probabilities · 从 logits 到概率
 #
 # Softmax makes every logit positive with `exp`, then divides by the sum, so the ten values add
 # up to 1: `softmax(z)_i = exp(z_i) / sum_j exp(z_j)`. Take an example vector of ten logits and
@@ -187,7 +187,7 @@ assert np.isclose(math.log(p[2] / p[7]), z[2] - z[7]), "logit gap = log-odds"
 # 两个 logit 之差就是这两个类别概率之比的对数（log-odds），这正是统计学中 logit 的含义。
 
 # %% [markdown]
-# ## The loss, and why `from_logits=True`
+# ## The loss, and why `from_logits=True` · 损失函数与 `from_logits=True`
 #
 # The seed's loss is `SparseCategoricalCrossentropy`: for one digit, minus the log of the
 # probability the model gives to the right class, `-ln(p_y)`. *Sparse* means the labels are
@@ -247,7 +247,7 @@ assert push["logits"] > 0.99 and push["probabilities"] < 1e-3
 # Keras 只好把概率截断到 `1e-7`，损失停在 16.12，梯度变为 0，模型无法从最严重的错误中学习。
 
 # %% [markdown]
-# ## Check: the untrained model's loss
+# ## Check: the untrained model's loss · 检查：未训练模型的损失
 #
 # Before running the next cell, predict the number. The untrained model knows nothing about
 # digits, so it gives each of the ten classes a probability of about 1/10. The loss is
@@ -272,7 +272,7 @@ assert abs(untrained_loss - math.log(10)) < 0.3, "an untrained model's loss is c
 # 如果初始损失离 2.3 很远（比如像素没有归一化时约为 140），说明训练开始之前就有问题。
 
 # %% [markdown]
-# ## Softmax in the model and `from_logits=True`: softmax twice
+# ## Softmax in the model and `from_logits=True`: softmax twice · 两次 softmax
 #
 # A common mistake: put `activation="softmax"` on the last layer, and keep
 # `from_logits=True` in the loss. The loss then treats probabilities as logits and applies
@@ -341,11 +341,11 @@ print(f"ln(e + 9) - 1 = {math.log(math.e + 9) - 1:.3f}")
 # logits 时会发出警告并悄悄改用这些 logits，但只要概率经过了 NumPy（例如 `model.predict`）、
 # 即时执行的 `tf.nn.softmax` 或其他后端，就会静默地计算两次 softmax：即使模型完全正确，
 # 损失也不会低于 `ln(e + 9) - 1 ≈ 1.46`，不再反映模型的好坏，梯度也变弱，每一步学到的更少。
-# 规则：要么最后一层不加激活、损失设置 `from_logits=True`（种子笔记本和本课程的做法），
+# 规则：要么最后一层不加激活、损失设置 `from_logits=True`（原笔记本和本课程的做法），
 # 要么最后一层用 softmax、损失保持默认的 `from_logits=False`，两者不要同时使用。
 
 # %% [markdown]
-# ## Summary
+# ## Summary · 小结
 #
 # - The seed's model, 784 → 784 → 256 → 10, has 615,440 + 200,960 + 2,570 = 818,970 parameters:
 #   `n * m + m` per `Dense` layer.
@@ -357,13 +357,13 @@ print(f"ln(e + 9) - 1 = {math.log(math.e + 9) - 1:.3f}")
 # - Softmax in the model plus `from_logits=True` applies softmax twice; Keras warns only when it
 #   can see it.
 #
-# **中文小结：** 种子模型共有 818,970 个参数（每个 `Dense` 层 `n * m + m` 个）；
+# **中文小结：** 原笔记本的模型共有 818,970 个参数（每个 `Dense` 层 `n * m + m` 个）；
 # 最后一层没有激活函数，输出 logits；softmax 把 logits 变成总和为 1 的概率且不改变顺序；
 # 损失函数设置 `from_logits=True` 是为了数值稳定；未训练模型的损失约为 ln(10) ≈ 2.30；
 # 不要同时使用 softmax 和 `from_logits=True`。
 
 # %% [markdown]
-# ## Exercises
+# ## Exercises · 练习
 #
 # 1. Add a fourth `Dense(128)` hidden layer after the 256-unit one. Predict the new parameter
 #    count by hand, then check it with `count_params()`.
