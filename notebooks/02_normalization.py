@@ -113,8 +113,8 @@ print("same as by hand:", np.array_equal(x_train_normalized, by_hand))
 # ## Q2, part 1: must `x_test` be normalized too? · `x_test` 也要归一化吗？
 #
 # To see what happens, we need a trained model. Two epochs on the training digits are enough
-# here; the seeds make the run repeatable on one machine (a later chapter explains the training
-# loop).
+# here; the seeds make the run repeatable on one machine ([chapter 4](04_training.ipynb) explains
+# the training loop).
 
 # %%
 keras.utils.set_random_seed(0)

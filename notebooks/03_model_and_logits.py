@@ -361,6 +361,8 @@ print(f"ln(e + 9) - 1 = {math.log(math.e + 9) - 1:.3f}")
 # 最后一层没有激活函数，输出 logits；softmax 把 logits 变成总和为 1 的概率且不改变顺序；
 # 损失函数设置 `from_logits=True` 是为了数值稳定；未训练模型的损失约为 ln(10) ≈ 2.30；
 # 不要同时使用 softmax 和 `from_logits=True`。
+#
+# Next: [chapter 4, training](04_training.ipynb) trains this model with the seed's loop.
 
 # %% [markdown]
 # ## Exercises · 练习
