@@ -203,8 +203,8 @@ for batch_size in (32, 64, 128):
 #
 # `shuffle(buffer_size)` does not shuffle the whole dataset at once. It fills a buffer with the
 # first `buffer_size` examples, hands out one of them at random, puts the next example of the
-# dataset in its place, and so on. A digit can therefore move at most about `buffer_size`
-# places forward: a small buffer only mixes neighbours.
+# dataset in its place, and so on. A digit can therefore come out at most `buffer_size` places
+# earlier than it sits in the data: a small buffer only mixes neighbours.
 #
 # `shuffle(buffer_size)` 并不是一次打乱整个数据集：它先把前 `buffer_size` 个样本放进缓冲区，
 # 随机取出一个，再用数据集中的下一个样本补上，如此反复。因此缓冲区小的时候，只有相邻的样本会被打乱。
@@ -221,15 +221,19 @@ batch_labels = {
     name: [y.numpy() for _, y in make_dataset(x_sorted, y_sorted, shuffle_buffer=buffer, seed=0)]
     for name, buffer in buffers.items()
 }
+distinct = {
+    name: [len(np.unique(labels)) for labels in batches] for name, batches in batch_labels.items()
+}
 for name, batches in batch_labels.items():
     print(f"{name}: first batch starts {batches[0][:16]}")
     print(f"  digits in batch 7: {np.bincount(batches[6], minlength=10)}")
-    print(f"  distinct digits per batch: {[len(np.unique(labels)) for labels in batches]}")
+    print(f"  distinct digits per batch: {distinct[name]}")
 
 # %% [markdown]
-# With no shuffle or a 64-digit buffer, every batch holds one or two digits. Only a buffer at
-# least as large as the dataset mixes all ten digits into every batch. The picture: each row is
-# a batch, each column a digit, the colour how many of that digit the batch holds.
+# With no shuffle or a 64-digit buffer, a batch holds one or two digits (once, three). Only a
+# buffer at least as large as the dataset mixes all ten digits into (nearly) every batch. The
+# picture: each row is a batch, each column a digit, the colour how many of that digit the batch
+# holds.
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(10, 4), sharey=True)
@@ -238,6 +242,10 @@ for ax, (name, batches) in zip(axes, batch_labels.items(), strict=True):
     ax.set(title=name, xlabel="digit", xticks=range(10))
 axes[0].set_ylabel("batch (step)")
 fig.tight_layout()
+
+# %%
+assert max(distinct["buffer 64"]) <= 3
+assert np.mean(distinct[f"buffer {len(x_sorted)}"]) > 9.5
 
 # %% [markdown]
 # Does it matter for learning? Train a fresh model for one epoch on the sorted digits with each
@@ -410,15 +418,19 @@ print(f"speed-up: {speed_up:.1f}x")
 # %%
 assert speed_up > 1.5, f"the compiled step should be clearly faster, got {speed_up:.2f}x"
 assert first_call_seconds["compiled"] > seconds_per_step["compiled"]
+saved_per_epoch = steps_per_epoch * (seconds_per_step["eager"] - seconds_per_step["compiled"])
+assert first_call_seconds["compiled"] < saved_per_epoch, "tracing should pay off in one epoch"
 
 # %% [markdown]
 # The first call of the compiled step is slow, because it traces the graph; every later call
-# with batches of the same shape reuses that graph. Over an epoch of 63 steps the tracing pays
-# for itself many times over, which is why `train` compiles by default. Eager mode remains the
-# one to debug in: there you can `print` a tensor inside the step.
+# with batches of the same shape reuses that graph (the smaller last batch traces once more,
+# in the first epoch only). The time saved over the 63 steps of one epoch already exceeds the
+# tracing time, which is why `train` compiles by default. Eager mode remains the one to debug
+# in: there you can `print` a tensor inside the step.
 #
-# 编译后的第一次调用很慢，因为要追踪计算图；之后形状相同的批次都复用这个图。一个 epoch 有 63 步，
-# 追踪的开销很快就赚回来了，所以 `train` 默认编译。调试时用 eager 模式，可以在训练步里直接 `print`。
+# 编译后的第一次调用很慢，因为要追踪计算图；之后形状相同的批次都复用这个图（最后那个较小的
+# 批次会再追踪一次，只在第一个 epoch）。一个 epoch 的 63 步省下的时间就已经超过了追踪的开销，
+# 所以 `train` 默认编译。调试时用 eager 模式，可以在训练步里直接 `print`。
 #
 # ## The seed's question, answered · 问题解答
 #
@@ -431,9 +443,9 @@ assert first_call_seconds["compiled"] > seconds_per_step["compiled"]
 # the full 60,000. **`batch` sets the number of steps; `buffer_size` does not.** The buffer
 # decides *which* digits share a batch: `shuffle` draws each next example at random from a
 # buffer of `buffer_size` examples, so a buffer smaller than the dataset mixes only neighbours.
-# On label-sorted digits a buffer of 64 left every batch with one or two digits, and the model
+# On label-sorted digits a buffer of 64 left each batch with one to three digits, and the model
 # ended the epoch answering mostly the last digits it saw; a buffer as large as the dataset put
-# all ten digits in every batch. The Keras MNIST arrays are already in random order, which is
+# all ten digits in nearly every batch. The Keras MNIST arrays are already in random order, which is
 # why the seed's buffer of 1024 works there; `buffer_size >= N` always gives a full shuffle.
 # Shuffle before batching: `batch(64).shuffle(...)` would shuffle whole batches instead.
 #
@@ -443,9 +455,9 @@ assert first_call_seconds["compiled"] > seconds_per_step["compiled"]
 # 缓冲区决定的是*哪些*样本落在同一个批次里：
 # `shuffle` 每次从 `buffer_size` 个样本的缓冲区中随机取出下一个，
 # 所以比数据集小的缓冲区只能打乱相邻的样本。
-# 在按标签排序的数据上，大小为 64 的缓冲区让每个批次只有一两种数字，
+# 在按标签排序的数据上，大小为 64 的缓冲区让每个批次只有一到三种数字，
 # 模型在 epoch 结束时几乎只会回答最后见过的数字；
-# 与数据集一样大的缓冲区让每个批次都包含全部十种数字。
+# 与数据集一样大的缓冲区让几乎每个批次都包含全部十种数字。
 # Keras 的 MNIST 本来就是随机顺序，所以原笔记本的 1024 在那里够用；`buffer_size >= N`
 # 总能完全打乱。要先 shuffle 再 batch：`batch(64).shuffle(...)` 打乱的是整个批次的顺序。
 #
