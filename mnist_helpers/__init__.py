@@ -18,7 +18,12 @@ from mnist_helpers.evaluation import (  # noqa: E402
 )
 from mnist_helpers.model import build_model  # noqa: E402
 from mnist_helpers.pipeline import make_dataset  # noqa: E402
-from mnist_helpers.plotting import plot_confusion_matrix, plot_digits, plot_history  # noqa: E402
+from mnist_helpers.plotting import (  # noqa: E402
+    plot_confusion_matrix,
+    plot_digits,
+    plot_history,
+    plot_probabilities,
+)
 from mnist_helpers.preprocessing import normalize_images  # noqa: E402
 from mnist_helpers.training import make_loss, make_train_step, train, train_epoch  # noqa: E402
 
@@ -36,6 +41,7 @@ __all__ = [
     "plot_confusion_matrix",
     "plot_digits",
     "plot_history",
+    "plot_probabilities",
     "predict_labels",
     "predict_logits",
     "train",

@@ -76,9 +76,9 @@ def _load_auto() -> dict[str, np.ndarray]:
         return _load_keras()
     except MnistDataError as error:
         print(
-            f"MNIST unavailable ({_first_line(error)}): using the embedded sample of 5,000 real "
-            "MNIST digits (4,000 train / 1,000 test). For all 70,000, go online or copy mnist.npz "
-            "to ~/.keras/datasets/.",
+            f"MNIST not downloadable ({_download_failure(error)}): using the embedded sample of "
+            "5,000 real MNIST digits (4,000 train / 1,000 test). For all 70,000, go online or "
+            f"copy mnist.npz to {keras_cache_path()}.",
             file=sys.stderr,
         )
         return _load_npz(SAMPLE_PATH)
@@ -171,6 +171,13 @@ def _check_arrays(arrays: dict[str, np.ndarray], source: object) -> None:
             )
         if labels.size and labels.max() > 9:
             raise MnistDataError(f"y_{split} from {source!s} has label {labels.max()} > 9.")
+
+
+def _download_failure(error: MnistDataError) -> str:
+    """The network's own words, e.g. "[Errno -2] Name or service not known"."""
+    cause = error.__cause__ or error
+    # Keras words it "URL fetch failure on <url>: <code> -- <reason>".
+    return _first_line(cause).rsplit(" -- ", 1)[-1]
 
 
 def _first_line(error: BaseException) -> str:

@@ -1,4 +1,5 @@
-"""Pictures that say more than numbers: digits with labels, training curves, confusion matrix."""
+"""Pictures that say more than numbers: digits, their predicted probabilities, training curves,
+confusion matrix."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -37,6 +38,49 @@ def plot_digits(
     return fig
 
 
+def plot_probabilities(
+    images: np.ndarray, labels: np.ndarray, probabilities: np.ndarray, ncols: int = 5
+) -> Figure:
+    """Each digit above a bar chart of its 10 predicted probabilities.
+
+    Shows how sure the model was, and whether the true digit (blue bar) came close to a wrong
+    prediction (red bar). `probabilities` is `Evaluation.probabilities`: one row per image.
+    """
+    images = np.asarray(images).reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
+    labels = check_labels(labels, expected_length=len(images))
+    probabilities = _check_probabilities(probabilities, expected_length=len(images))
+    predictions = np.argmax(probabilities, axis=1)
+    nrows = max(1, -(-len(images) // ncols))
+    fig, axes = plt.subplots(
+        2 * nrows,
+        ncols,
+        figsize=(1.8 * ncols, 3.2 * nrows),
+        squeeze=False,
+        gridspec_kw={"height_ratios": [3, 2] * nrows},
+    )
+    for index in range(nrows * ncols):
+        image_ax = axes[2 * (index // ncols), index % ncols]
+        bars_ax = axes[2 * (index // ncols) + 1, index % ncols]
+        image_ax.axis("off")
+        if index >= len(images):
+            bars_ax.axis("off")
+            continue
+        label, prediction = labels[index], predictions[index]
+        image_ax.imshow(images[index], cmap="gray_r")
+        image_ax.set_title(
+            f"{label}→{prediction} {probabilities[index, prediction]:.0%}",
+            color="red" if prediction != label else "black",
+        )
+        colors = ["lightgray"] * NUM_CLASSES
+        colors[prediction] = "tab:red"
+        colors[label] = "tab:blue"  # Drawn last: a right prediction is all blue.
+        bars_ax.bar(range(NUM_CLASSES), probabilities[index], color=colors)
+        bars_ax.set(ylim=(0, 1), xticks=range(NUM_CLASSES), yticks=[0, 1])
+        bars_ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    return fig
+
+
 def plot_history(history: dict[str, list[float]]) -> Figure:
     """Loss and accuracy per epoch, side by side, from the history `train` returns."""
     fig, (loss_ax, accuracy_ax) = plt.subplots(1, 2, figsize=(10, 3.5))
@@ -68,3 +112,19 @@ def plot_confusion_matrix(confusion: np.ndarray) -> Figure:
     ax.set_title("Confusion matrix")
     fig.tight_layout()
     return fig
+
+
+def _check_probabilities(probabilities: object, expected_length: int) -> np.ndarray:
+    probabilities = np.asarray(probabilities, dtype=float)
+    if probabilities.shape != (expected_length, NUM_CLASSES):
+        raise ValueError(
+            f"Expected probabilities of shape ({expected_length}, {NUM_CLASSES}), one row per "
+            f"image, got {probabilities.shape}."
+        )
+    valid = np.all(probabilities >= 0) and np.allclose(probabilities.sum(axis=1), 1, atol=1e-3)
+    if not valid:
+        raise ValueError(
+            "Each row of probabilities must be >= 0 and sum to 1: pass Evaluation.probabilities "
+            "(the softmax of the logits), not the logits."
+        )
+    return probabilities
