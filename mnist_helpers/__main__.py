@@ -3,6 +3,7 @@
 import argparse
 from pathlib import Path
 
+from mnist_helpers.errors import MnistDataError
 from mnist_helpers.report import JobSettings, run_job
 
 
@@ -34,7 +35,10 @@ def main(argv: list[str] | None = None) -> None:
         seed=args.seed,
         progress=not args.no_progress,
     )
-    metrics = run_job(settings, args.output)
+    try:
+        metrics = run_job(settings, args.output)
+    except MnistDataError as error:
+        parser.error(str(error))  # A clear message and exit code 2, not a traceback.
     print(
         f"test accuracy {metrics['test_accuracy']:.2%} on {metrics['test_digits']:,} digits "
         f"after {settings.epochs} epochs on {metrics['train_digits']:,} "

@@ -15,7 +15,7 @@ NUM_CLASSES = 10
 
 def check_raw_images(images: object) -> np.ndarray:
     """Return `images` as an array of raw uint8 pixels, shape (N, 28, 28) or (N, 784)."""
-    images = _image_array(images)
+    images = check_image_shape(images)
     if images.dtype != np.uint8:
         hint = (
             " They look normalized already: normalize the raw uint8 images only once."
@@ -30,7 +30,7 @@ def check_raw_images(images: object) -> np.ndarray:
 
 def check_normalized_images(images: object) -> np.ndarray:
     """Return `images` as float32 pixels in [0, 1], shape (N, 28, 28) or (N, 784)."""
-    images = _image_array(images)
+    images = check_image_shape(images)
     if images.dtype == np.uint8:
         raise MnistDataError(
             "Got raw uint8 pixels (0-255): call normalize_images(images) first, so the model "
@@ -66,7 +66,8 @@ def check_labels(labels: object, expected_length: int | None = None) -> np.ndarr
     return labels
 
 
-def _image_array(images: object) -> np.ndarray:
+def check_image_shape(images: object) -> np.ndarray:
+    """Return `images` as an array of shape (N, 28, 28) or (N, 784), raw or normalized."""
     images = np.asarray(images)
     square = images.ndim == 3 and images.shape[1:] == (IMAGE_SIDE, IMAGE_SIDE)
     flat = images.ndim == 2 and images.shape[1] == PIXELS

@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from mnist_helpers.checks import IMAGE_SIDE, NUM_CLASSES, check_labels
+from mnist_helpers.checks import IMAGE_SIDE, NUM_CLASSES, check_image_shape, check_labels
 
 
 def plot_digits(
@@ -18,7 +18,7 @@ def plot_digits(
 
     Takes raw or normalized images, square (N, 28, 28) or flat (N, 784).
     """
-    images = np.asarray(images).reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
+    images = check_image_shape(images).reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
     labels = check_labels(labels, expected_length=len(images))
     if predictions is not None:
         predictions = check_labels(predictions, expected_length=len(images))

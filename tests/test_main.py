@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from mnist_helpers.__main__ import main
 
 
@@ -37,3 +39,12 @@ def test_options_reach_the_job_and_the_report(tmp_path, capsys):
     assert summary.out.startswith(f"test accuracy {metrics['test_accuracy']:.2%} on 1,000 digits")
     assert summary.out.rstrip().endswith(f"report in {output}/")
     assert summary.err == ""
+
+
+def test_a_bad_source_is_a_clear_usage_error_not_a_traceback(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--source", str(tmp_path / "missing.npz"), "--output", str(tmp_path / "out")])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert "Unknown MNIST source" in error and "no such file or folder" in error
+    assert "Traceback" not in error

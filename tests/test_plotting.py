@@ -76,3 +76,8 @@ def test_plot_confusion_matrix_writes_every_count():
 def test_plot_confusion_matrix_refuses_another_shape():
     with pytest.raises(ValueError, match=r"10 x 10 confusion matrix, got shape \(9, 9\)"):
         plot_confusion_matrix(np.zeros((9, 9), int))
+
+
+def test_plot_digits_refuses_images_that_are_not_28_by_28(sample):
+    with pytest.raises(MnistDataError, match=r"shape \(N, 28, 28\) or \(N, 784\)"):
+        plot_digits(sample["x_train"][:4, :14, :14], sample["y_train"][:4])
