@@ -6,8 +6,10 @@ MathML natively; docutils converts LaTeX to it. A formula docutils cannot conver
 warning (so an error under `-W`), shown as its LaTeX source.
 """
 
+import html
+
 from docutils import nodes
-from docutils.utils.math import latex2mathml
+from docutils.utils.math import MathError, latex2mathml
 from sphinx.util import logging
 from sphinx.util.math import get_node_equation_number
 
@@ -17,9 +19,9 @@ logger = logging.getLogger(__name__)
 def to_mathml(node: nodes.Element, latex: str, block: bool) -> str:
     try:
         return latex2mathml.tex2mathml(latex, as_block=block)
-    except SyntaxError as error:
+    except MathError as error:
         logger.warning("cannot render math %r as MathML: %s", latex, error, location=node)
-        return f"<code>{latex}</code>"
+        return f"<code>{html.escape(latex)}</code>"
 
 
 def visit_math(self, node: nodes.math) -> None:

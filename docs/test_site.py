@@ -160,7 +160,8 @@ def test_page_loads_with_its_images_and_no_javascript_error(
 ) -> None:
     url = urljoin(site, page)
     fetch(url)  # Raises HTTPError on a 404: the browser would just show an error page.
-    assert open_page(browser, url) == [], f"JavaScript errors or failed loads on {page}"
+    errors = open_page(browser, url)
+    assert not errors, f"JavaScript errors or failed loads on {page}: {errors}"
     images = browser.execute_script(
         "return [...document.images].map(i => [i.currentSrc || i.src, i.naturalWidth])"
     )
@@ -248,7 +249,8 @@ def test_chinese_text_renders_with_real_glyphs(browser: webdriver.Chrome, site: 
             """,
             characters[:2],
         )
-        assert drawings[0] != drawings[1], f"Chinese on {page} renders as boxes: no CJK font"
+        same_drawing = drawings[0] == drawings[1]
+        assert not same_drawing, f"Chinese on {page} renders as boxes: no CJK font"
 
 
 def save_full_page_screenshot(browser: webdriver.Chrome, site: str, page: str) -> Path:
