@@ -94,19 +94,20 @@ def colab_link(notebook: Path) -> str:
 
 
 def chapter_summary(notebook: Path) -> tuple[str, str]:
-    """The chapter's title (its `# ` heading) and the overview paragraph that says its result.
+    """The chapter's title (its `# ` heading) and the sentence or paragraph that says its result.
 
-    A keras-io style `**Description:**` line wins; otherwise the first paragraph of prose after
-    the title. Links are reduced to their text: their targets are relative to the notebook.
+    A keras-io style `**Description:**` line wins; otherwise the first paragraph of prose. Links
+    are reduced to their text (their targets are relative to the notebook), HTML tags dropped.
     """
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     markdown = "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     title = re.search(r"^# (.+)$", markdown, re.M)
+    description = re.search(r"\*\*Description:\*\*(.+)", markdown)
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", markdown)]
     prose = [p for p in paragraphs if p and not re.match(r"[#!<|>\-*\[`]|\d+\.", p)]
-    described = [p for p in paragraphs if p.startswith("**Description:**")]
-    summary = (described or prose or [""])[0].removeprefix("**Description:**").strip()
-    summary = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", summary).replace("|", r"\|")
+    summary = description.group(1) if description else (prose or [""])[0]
+    summary = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", summary)
+    summary = re.sub(r"<[^>]+>", "", summary).strip().replace("|", r"\|")
     return (title.group(1).strip() if title else notebook.stem), summary
 
 
