@@ -62,9 +62,13 @@ nb_execution_mode = "force"
 nb_execution_timeout = 900  # Seconds per cell.
 nb_execution_raise_on_error = False
 nb_execution_show_tb = True
+# One block per cell and stream, as Jupyter shows it, however the kernel happened to flush.
+nb_merge_streams = True
 
 # Jupyter writes math as $...$ and $$...$$; mathml.py renders it without a script from a CDN.
-myst_enable_extensions = ["dollarmath"]
+myst_enable_extensions = ["dollarmath", "substitution"]
+# Colab has TensorFlow, NumPy and Matplotlib: the course's package is all a chapter lacks there.
+myst_substitutions = {"colab_install": f"`%pip install --no-deps git+{REPOSITORY_URL}`"}
 html_math_renderer = "mathml"
 html_static_path = ["_static"]
 html_css_files = ["mathml.css"]
@@ -96,16 +100,19 @@ def colab_link(notebook: Path) -> str:
 def chapter_summary(notebook: Path) -> tuple[str, str]:
     """The chapter's title (its `# ` heading) and the sentence or paragraph that says its result.
 
-    A keras-io style `**Description:**` line wins; otherwise the first paragraph of prose. Links
-    are reduced to their text (their targets are relative to the notebook), HTML tags dropped.
+    A keras-io style `**Description:**` line wins; otherwise the first paragraph of prose (the
+    chapters open with their result in bold under the title). Links are reduced to their text
+    (their targets are relative to the notebook), HTML tags are dropped.
     """
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     markdown = "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     title = re.search(r"^# (.+)$", markdown, re.M)
     description = re.search(r"\*\*Description:\*\*(.+)", markdown)
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", markdown)]
-    prose = [p for p in paragraphs if p and not re.match(r"[#!<|>\-*\[`]|\d+\.", p)]
+    # Not prose: headings, images, HTML, tables, quotes, lists, code, lines that start with a link.
+    prose = [p for p in paragraphs if p and not re.match(r"[#!<|>\-`\[]|[*+] |\d+\. ", p)]
     summary = description.group(1) if description else (prose or [""])[0]
+    summary = re.sub(r"^\*\*(.+)\*\*$", r"\1", summary.strip())  # A wholly bold paragraph.
     summary = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", summary)
     summary = re.sub(r"<[^>]+>", "", summary).strip().replace("|", r"\|")
     return (title.group(1).strip() if title else notebook.stem), summary
@@ -116,13 +123,13 @@ def chapters_markdown() -> str:
     notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))
     if not notebooks:
         return "*No chapter is in `notebooks/` yet.*"
-    rows = ["| | Chapter | What it reaches | Run it |", "|---|---|---|---|"]
+    rows = ["| Chapter | What it reaches | Run it |", "|---|---|---|"]
     entries = []
-    for number, notebook in enumerate(notebooks, start=1):
+    for notebook in notebooks:
         title, summary = chapter_summary(notebook)
         docname = f"/notebooks/{notebook.stem}"
         run = f"[Open in Colab]({colab_link(notebook)})"
-        rows.append(f"| {number} | {{doc}}`{title} <{docname}>` | {summary} | {run} |")
+        rows.append(f"| {{doc}}`{title} <{docname}>` | {summary} | {run} |")
         entries.append(docname)
     toctree = ["```{toctree}", ":caption: Chapters", ":hidden:", "", *entries, "```"]
     return "\n".join(rows + [""] + toctree)
