@@ -32,6 +32,7 @@ browser_setup() {
     echo "docs-check needs: sudo apt-get install chromium chromium-driver fonts-noto-cjk" >&2
     exit 1
   fi
+  export DEBIAN_FRONTEND=noninteractive  # CI has no terminal to answer a prompt.
   apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
 }
 
