@@ -65,10 +65,10 @@ nb_execution_show_tb = True
 # One block per cell and stream, as Jupyter shows it, however the kernel happened to flush.
 nb_merge_streams = True
 
-# Jupyter writes math as $...$ and $$...$$; mathml.py renders it without a script from a CDN.
 myst_enable_extensions = ["dollarmath", "substitution"]
 # Colab has TensorFlow, NumPy and Matplotlib: the course's package is all a chapter lacks there.
 myst_substitutions = {"colab_install": f"`%pip install --no-deps git+{REPOSITORY_URL}`"}
+# Jupyter writes math as $...$ and $$...$$; mathml.py renders it without a script from a CDN.
 html_math_renderer = "mathml"
 html_static_path = ["_static"]
 html_css_files = ["mathml.css"]
