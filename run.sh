@@ -7,6 +7,8 @@
 #   ./run.sh notebooks re-execute the chapters on the embedded sample, storing fresh outputs
 #                      in each .ipynb and syncing its py:percent twin (all, or the files named)
 #   ./run.sh jupyter   open the chapters in Jupyter
+#   ./run.sh docs      build the site from the chapters, executed now, into docs/_build/html
+#   ./run.sh docs-check open the built site in headless Chromium and check every page
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -21,6 +23,19 @@ setup() {
   export PATH="$PWD/.venv/bin:$PATH"
 }
 
+# The browser check needs Debian's Chromium, its driver and a Chinese font.
+browser_setup() {
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && fc-list :lang=zh | grep -q .; then
+    return
+  fi
+  if [ "$(id -u)" != 0 ]; then
+    echo "docs-check needs: sudo apt-get install chromium chromium-driver fonts-noto-cjk" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive  # CI has no terminal to answer a prompt.
+  apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
+}
+
 task="${1:-}"
 [ $# -gt 0 ] && shift
 case "$task" in
@@ -32,5 +47,10 @@ case "$task" in
     [ $# -gt 0 ] || set -- notebooks/*.py
     MNIST_SOURCE=sample jupytext --set-kernel python3 --sync --execute "$@" ;;
   jupyter) setup; jupyter notebook notebooks/ "$@" ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  docs)
+    setup
+    rm -rf docs/_build  # Every page from this build: none left from a renamed chapter.
+    sphinx-build -M html . docs/_build -c docs -W --keep-going -n "$@" ;;
+  docs-check) setup; browser_setup; python -m pytest docs/test_site.py "$@" ;;
+  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -1,0 +1,149 @@
+"""Sphinx configuration of the course site: `./run.sh docs` builds it into docs/_build/html.
+
+The source directory is the repository root, so the chapters are read where they live
+(notebooks/NN_*.ipynb, never copied) and each page's path is the notebook's path in the
+repository, which is what the "Open in Colab" links need. myst-nb re-executes every chapter on
+the embedded MNIST sample at each build: the site shows what the current code produces.
+"""
+
+import json
+import os
+import re
+import sys
+from importlib.metadata import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+sys.path.insert(0, str(ROOT))  # autodoc imports mnist_helpers from this checkout.
+sys.path.insert(0, str(ROOT / "docs"))  # The local extension mathml.py.
+
+# No network at build time, and the site must show what the notebooks show: the sample.
+os.environ["MNIST_SOURCE"] = "sample"
+
+# The one place that says where the repository is published: pyproject.toml's [project.urls],
+# read from the package's installed metadata (./run.sh reinstalls it when pyproject changes).
+PROJECT = metadata("mnist-helpers")
+URLS = dict(entry.split(", ", 1) for entry in PROJECT.get_all("Project-URL"))
+REPOSITORY_URL = URLS["Repository"].rstrip("/")
+BRANCH = "main"
+COLAB_URL = "https://colab.research.google.com"
+
+project = "MNIST with TensorFlow"
+author = "The mnist-tutorials authors"
+copyright = "the mnist-tutorials authors, Apache-2.0"
+release = PROJECT["Version"]
+language = "en"
+
+# The docstrings are short prose, no Google or NumPy sections: plain autodoc reads them as they
+# are (napoleon would read "Softmax of the logits: ..." on a property as a type).
+extensions = ["myst_nb", "sphinx.ext.autodoc", "mathml"]
+
+root_doc = "docs/index"
+include_patterns = ["docs/*.md", "notebooks/*.ipynb"]
+exclude_patterns = ["docs/_build", "**/.ipynb_checkpoints"]
+
+# Strict: `-W -n` turns every unresolved reference into an error. The package's signatures also
+# name types of Python and of NumPy, Matplotlib, Keras and TensorFlow, whose inventories
+# (intersphinx) would need the network: those stay unlinked.
+nitpicky = True
+EXTERNAL = r"(os|pathlib|collections|typing|np|numpy|matplotlib|keras|tf|tensorflow)(\..*)?"
+nitpick_ignore_regex = [(r"py:.*", EXTERNAL)]
+
+# Docstrings write `name` in Markdown's sense: show it as code, not as a title reference.
+default_role = "code"
+autodoc_member_order = "bysource"
+autodoc_typehints = "signature"
+
+# Execute every chapter at every build (a cache would not see a change in mnist_helpers). A cell
+# that raises is a warning carrying the cell and its traceback, which `-W` makes fatal; raising
+# instead would hide the traceback behind Sphinx's own crash report.
+nb_execution_mode = "force"
+nb_execution_timeout = 900  # Seconds per cell.
+nb_execution_raise_on_error = False
+nb_execution_show_tb = True
+# One block per cell and stream, as Jupyter shows it, however the kernel happened to flush.
+nb_merge_streams = True
+
+myst_enable_extensions = ["dollarmath", "substitution"]
+# Colab has TensorFlow, NumPy and Matplotlib: the course's package is all a chapter lacks there.
+myst_substitutions = {"colab_install": f"`%pip install --no-deps git+{REPOSITORY_URL}`"}
+# Jupyter writes math as $...$ and $$...$$; mathml.py renders it without a script from a CDN.
+html_math_renderer = "mathml"
+html_static_path = ["_static"]
+html_css_files = ["mathml.css"]
+myst_heading_anchors = 3
+
+html_theme = "sphinx_book_theme"
+html_title = project
+html_favicon = "favicon.svg"  # Without one, browsers ask for /favicon.ico and log a 404.
+html_extra_path = ["_redirect"]  # /index.html sends a visitor to docs/index.html.
+# Without a default, the theme's script logs "Got invalid theme mode" on a first visit.
+html_context = {"default_mode": "auto"}
+html_theme_options = {
+    "repository_url": REPOSITORY_URL,
+    "repository_branch": BRANCH,
+    "path_to_docs": "",
+    "use_repository_button": True,
+    "use_download_button": True,
+    "launch_buttons": {"colab_url": COLAB_URL},
+}
+
+
+def colab_link(notebook: Path) -> str:
+    """Colab opens a notebook straight from its path in the public repository."""
+    repository = REPOSITORY_URL.removeprefix("https://github.com/")
+    path = notebook.relative_to(ROOT).as_posix()
+    return f"{COLAB_URL}/github/{repository}/blob/{BRANCH}/{path}"
+
+
+def chapter_summary(notebook: Path) -> tuple[str, str]:
+    """The chapter's title (its `# ` heading) and the sentence or paragraph that says its result.
+
+    A keras-io style `**Description:**` line wins; otherwise the first paragraph of prose (the
+    chapters open with their result in bold under the title). Links are reduced to their text
+    (their targets are relative to the notebook), HTML tags are dropped.
+    """
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    markdown = "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    title = re.search(r"^# (.+)$", markdown, re.M)
+    description = re.search(r"\*\*Description:\*\*(.+)", markdown)
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", markdown)]
+    # Not prose: headings, images, HTML, tables, quotes, lists, code, lines that start with a link.
+    prose = [p for p in paragraphs if p and not re.match(r"[#!<|>\-`\[]|[*+] |\d+\. ", p)]
+    summary = description.group(1) if description else (prose or [""])[0]
+    summary = re.sub(r"^\*\*(.+)\*\*$", r"\1", summary.strip())  # A wholly bold paragraph.
+    summary = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", summary)
+    summary = re.sub(r"<[^>]+>", "", summary).strip().replace("|", r"\|")
+    return (title.group(1).strip() if title else notebook.stem), summary
+
+
+def chapters_markdown() -> str:
+    """The landing page's table of chapters and its toctree, from notebooks/*.ipynb in order."""
+    notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))
+    if not notebooks:
+        return "*No chapter is in `notebooks/` yet.*"
+    rows = ["| Chapter | What it reaches | Run it |", "|---|---|---|"]
+    entries = []
+    for notebook in notebooks:
+        title, summary = chapter_summary(notebook)
+        docname = f"/notebooks/{notebook.stem}"
+        run = f"[Open in Colab]({colab_link(notebook)})"
+        rows.append(f"| {{doc}}`{title} <{docname}>` | {summary} | {run} |")
+        entries.append(docname)
+    toctree = ["```{toctree}", ":caption: Chapters", ":hidden:", "", *entries, "```"]
+    return "\n".join(rows + [""] + toctree)
+
+
+CHAPTERS_MARKER = "<!-- chapters: table and toctree made by docs/conf.py -->"
+
+
+def insert_chapters(app, docname: str, source: list[str]) -> None:
+    if docname == root_doc:
+        if CHAPTERS_MARKER not in source[0]:
+            raise RuntimeError(f"{root_doc}.md lost its marker line {CHAPTERS_MARKER!r}")
+        source[0] = source[0].replace(CHAPTERS_MARKER, chapters_markdown())
+
+
+def setup(app) -> None:
+    app.connect("source-read", insert_chapters)

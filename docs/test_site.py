@@ -1,0 +1,290 @@
+"""The built site, opened in headless Chromium as a learner would open it.
+
+Run by `./run.sh docs-check` after `./run.sh docs`. The site is served from docs/_build/html on
+127.0.0.1; every page, the landing page, the API reference and one page per notebooks/*.ipynb,
+must load without a JavaScript error, with every image loaded from the site itself, and show
+the text outputs stored in its notebook. A full-page screenshot of one chapter goes to
+artifacts/docs/ for a person to look at.
+"""
+
+import functools
+import html.parser
+import json
+import re
+import threading
+import urllib.error
+import urllib.request
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from importlib.metadata import metadata
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "docs" / "_build" / "html"
+ARTIFACTS = ROOT / "artifacts" / "docs"
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+CHAPTER_PAGES = [f"notebooks/{notebook.stem}.html" for notebook in NOTEBOOKS]
+PAGES = ["docs/index.html", "docs/api.html", *CHAPTER_PAGES]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+# The network is closed here; these flags stop Chromium from trying it in the background.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,900",
+]
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site() -> str:
+    """The built site served over HTTP on a free local port; yields its base URL."""
+    assert (SITE / "docs" / "index.html").is_file(), "No built site: run `./run.sh docs` first"
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=SITE))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> webdriver.Chrome:
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # Debian's chromedriver, named so that Selenium Manager downloads nothing.
+    driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+    yield driver
+    driver.quit()
+
+
+def open_page(browser: webdriver.Chrome, url: str) -> list[str]:
+    """Load `url` until it and its images are done; return the browser's SEVERE log lines."""
+    browser.get_log("browser")  # Forget what earlier pages logged.
+    browser.get(url)
+    WebDriverWait(browser, 30).until(
+        lambda b: b.execute_script(
+            "return document.readyState === 'complete'"
+            " && [...document.images].every(image => image.complete)"
+        )
+    )
+    return [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def stored_text_outputs(notebook: Path) -> list[str]:
+    """The text a learner sees under the notebook's cells, where it is the same at every run.
+
+    A cell's consecutive stdout (or stderr) chunks make one text, as Jupyter and the site show
+    them: how the kernel happened to flush them differs from run to run.
+    """
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    texts = []
+    for cell in cells:
+        source = "".join(cell["source"])
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if (
+            cell["cell_type"] != "code"
+            or source.startswith("# NBVAL_IGNORE_OUTPUT")
+            or tags & {"remove-output", "remove-cell"}
+        ):
+            continue
+        previous_stream = None
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            stream = output.get("name") if output["output_type"] == "stream" else None
+            if stream and stream == previous_stream:
+                texts[-1] += "".join(output["text"])
+            elif stream:
+                texts.append("".join(output["text"]))
+            elif set(data) == {"text/plain"}:  # With an image or HTML, that is shown instead.
+                texts.append("".join(data["text/plain"]))
+            previous_stream = stream
+    return [ANSI_ESCAPE.sub("", text).strip() for text in texts if text.strip()]
+
+
+def stored_image_count(notebook: Path) -> int:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    outputs = [output for cell in cells for output in cell.get("outputs", [])]
+    return sum("image/png" in output.get("data", {}) for output in outputs)
+
+
+class IdCollector(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.ids.update(value for name, value in attrs if name == "id" and value)
+
+
+def ids_in(page_html: str) -> set[str]:
+    collector = IdCollector()
+    collector.feed(page_html)
+    return collector.ids
+
+
+def test_site_root_leads_to_the_landing_page(browser: webdriver.Chrome, site: str) -> None:
+    assert open_page(browser, site) == []
+    assert browser.current_url == urljoin(site, "docs/index.html")
+
+
+def test_chapters_are_every_notebook_in_course_order(browser: webdriver.Chrome, site: str) -> None:
+    open_page(browser, urljoin(site, "docs/index.html"))
+    sidebar = browser.execute_script(
+        "return [...document.querySelectorAll('nav.bd-docs-nav a.reference.internal')]"
+        ".map(link => link.href)"
+    )
+    chapters = [url.removeprefix(site) for url in sidebar if "/notebooks/" in url]
+    assert chapters == CHAPTER_PAGES, "The site's chapters are not notebooks/*.ipynb in order"
+    if not NOTEBOOKS:
+        assert "No chapter is in" in browser.find_element("tag name", "article").text
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_loads_with_its_images_and_no_javascript_error(
+    browser: webdriver.Chrome, site: str, page: str
+) -> None:
+    url = urljoin(site, page)
+    fetch(url)  # Raises HTTPError on a 404: the browser would just show an error page.
+    errors = open_page(browser, url)
+    assert not errors, f"JavaScript errors or failed loads on {page}: {errors}"
+    images = browser.execute_script(
+        "return [...document.images].map(i => [i.currentSrc || i.src, i.naturalWidth])"
+    )
+    broken = [src for src, width in images if width == 0]
+    assert not broken, f"Images that did not load on {page}: {broken}"
+    resources = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(entry => entry.name)"
+    )
+    elsewhere = [src for src, _ in images] + resources
+    elsewhere = [url for url in elsewhere if not url.startswith((site, "data:"))]
+    assert not elsewhere, f"{page} loads from outside the site (no network offline): {elsewhere}"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
+def test_chapter_shows_what_its_notebook_shows(
+    browser: webdriver.Chrome, site: str, notebook: Path
+) -> None:
+    open_page(browser, urljoin(site, f"notebooks/{notebook.stem}.html"))
+    shown = browser.execute_script(
+        "return [...document.querySelectorAll('.cell_output pre')].map(pre => pre.textContent)"
+    )
+    shown_text = "\n".join(shown)
+    missing = [text for text in stored_text_outputs(notebook) if text not in shown_text]
+    assert not missing, f"Stored outputs of {notebook.name} not on its page: {missing}"
+    plots = browser.execute_script("return document.querySelectorAll('.cell_output img').length")
+    assert plots == stored_image_count(notebook), f"{notebook.name}: plots on page != in notebook"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
+def test_chapter_opens_in_colab_from_its_path_in_the_repository(
+    browser: webdriver.Chrome, site: str, notebook: Path
+) -> None:
+    urls = metadata("mnist-helpers").get_all("Project-URL")
+    repository = next(url for url in urls if url.startswith("Repository, "))
+    owner_and_name = repository.removeprefix("Repository, https://github.com/").rstrip("/")
+    expected = (
+        "https://colab.research.google.com/github/"
+        f"{owner_and_name}/blob/main/notebooks/{notebook.name}"
+    )
+    for page in (f"notebooks/{notebook.stem}.html", "docs/index.html"):
+        open_page(browser, urljoin(site, page))
+        links = browser.execute_script(
+            "return [...document.querySelectorAll('a')].map(link => link.href)"
+        )
+        assert expected in links, f"No Colab link to {notebook.name} on {page}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_links_within_the_site_resolve(browser: webdriver.Chrome, site: str, page: str) -> None:
+    open_page(browser, urljoin(site, page))
+    links = browser.execute_script("return [...document.querySelectorAll('a')].map(a => a.href)")
+    broken = []
+    for link in sorted({link for link in links if link.startswith(site)}):
+        target, fragment = urldefrag(link)
+        try:
+            target_html = fetch(target)
+        except urllib.error.HTTPError:
+            broken.append(link)
+            continue
+        if fragment and target.endswith(".html") and fragment not in ids_in(target_html):
+            broken.append(link)
+    assert not broken, f"Broken links on {page}: {broken}"
+
+
+def test_chinese_text_renders_with_real_glyphs(browser: webdriver.Chrome, site: str) -> None:
+    """Two different Chinese characters drawn in the page's font must differ: a missing font
+    draws every character as the same empty box."""
+    bilingual = []
+    for page in PAGES:
+        open_page(browser, urljoin(site, page))
+        characters = sorted(set(CJK.findall(browser.find_element("tag name", "body").text)))
+        if len(characters) < 2:
+            continue
+        bilingual.append(page)
+        drawings = browser.execute_script(
+            """
+            const font = getComputedStyle(document.body).fontFamily;
+            return arguments[0].map(character => {
+                const canvas = document.createElement('canvas');
+                canvas.width = canvas.height = 48;
+                const context = canvas.getContext('2d');
+                context.font = `40px ${font}`;
+                context.fillText(character, 4, 40);
+                return canvas.toDataURL();
+            });
+            """,
+            characters[:2],
+        )
+        same_drawing = drawings[0] == drawings[1]
+        assert not same_drawing, f"Chinese on {page} renders as boxes: no CJK font"
+    assert "docs/index.html" in bilingual, "The landing page's Chinese line is gone"
+
+
+def save_full_page_screenshot(browser: webdriver.Chrome, site: str, page: str) -> Path:
+    """The whole page in one picture: the viewport is made as tall as the page for the shot."""
+    assert open_page(browser, urljoin(site, page)) == []
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    metrics = {"width": 1280, "height": height, "deviceScaleFactor": 1, "mobile": False}
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    try:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{Path(page).stem}.png"
+        assert browser.save_screenshot(str(path)), f"No screenshot of {page}"
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert path.stat().st_size > 10_000, f"{path} looks empty"
+    return path
+
+
+def test_screenshots_of_the_landing_page_and_a_chapter(
+    browser: webdriver.Chrome, site: str
+) -> None:
+    """Full pages for a person to look at: the landing page, and the first chapter with Chinese
+    text (or else the first chapter)."""
+    bilingual = [page for page in CHAPTER_PAGES if CJK.search(fetch(urljoin(site, page)))]
+    for page in ["docs/index.html", *(bilingual or CHAPTER_PAGES)[:1]]:
+        save_full_page_screenshot(browser, site, page)
