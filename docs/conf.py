@@ -31,7 +31,7 @@ COLAB_URL = "https://colab.research.google.com"
 
 project = "MNIST with TensorFlow"
 author = "The mnist-tutorials authors"
-copyright = "the mnist-tutorials authors, Apache-2.0"
+copyright = "the mnist-tutorials authors, MIT licence"
 release = PROJECT["Version"]
 language = "en"
 
