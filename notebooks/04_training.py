@@ -16,6 +16,10 @@
 # %% [markdown]
 # # 4. Training: one step, one epoch, many epochs · 训练：一步、一个 epoch、多个 epoch
 #
+# **You run the seed's training loop, see that one step is one batch (63 steps per epoch of the
+# sample), what `shuffle(buffer_size)` and `batch` change, train to about 99% training accuracy,
+# and measure the same step several times faster once compiled with `tf.function`.**
+#
 # ## Overview · 概述
 #
 # We run the seed's `tf.GradientTape` loop for one epoch, line by line, then answer its question
