@@ -9,6 +9,8 @@
 #   ./run.sh jupyter   open the chapters in Jupyter
 #   ./run.sh docs      build the site from the chapters, executed now, into docs/_build/html
 #   ./run.sh docs-check open the built site in headless Chromium and check every page
+#   ./run.sh benchmark time one epoch: the seed's eager loop, the course's loop, model.fit and
+#                      the matmul lower bound (benchmarks/train_loop.py; ~4 min on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -52,5 +54,6 @@ case "$task" in
     rm -rf docs/_build  # Every page from this build: none left from a renamed chapter.
     sphinx-build -M html . docs/_build -c docs -W --keep-going -n "$@" ;;
   docs-check) setup; browser_setup; python -m pytest docs/test_site.py "$@" ;;
-  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  benchmark) setup; python benchmarks/train_loop.py "$@" ;;
+  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
