@@ -126,8 +126,8 @@ def training_digits(source: str) -> tuple[tuple, tuple, str]:
     if len(x_train) < TRAIN_EXAMPLES:
         copies = -(-TRAIN_EXAMPLES // len(x_train))
         note = (
-            f"{len(x_train):,} real MNIST digits (full MNIST unavailable: embedded sample) "
-            f"repeated {copies} times to {TRAIN_EXAMPLES:,}"
+            f"{len(x_train):,} real MNIST digits (source {source!r} gave no more: offline, the "
+            f"embedded sample) repeated {copies} times to {TRAIN_EXAMPLES:,}"
         )
         x_train, y_train = np.tile(x_train, (copies, 1, 1)), np.tile(y_train, copies)
     x_train, y_train = x_train[:TRAIN_EXAMPLES], y_train[:TRAIN_EXAMPLES]
@@ -159,7 +159,11 @@ def machine() -> str:
 
 
 def seed_eager_epoch(model: keras.Model, x_train: np.ndarray, y_train: np.ndarray) -> Epoch:
-    """The seed notebook's pipeline and training cell, unchanged; its prints go to a buffer."""
+    """The seed notebook's pipeline and training cell, unchanged; its prints go to a buffer.
+
+    `model` is `build_model`'s, as for the other contenders: the seed's architecture, and the
+    same initial weights, so the test accuracies compare like with like.
+    """
     dataset = tf.data.Dataset.from_tensor_slices((x_train, y_train))
     dataset = dataset.shuffle(buffer_size=1024).batch(64)
     loss = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
