@@ -126,8 +126,8 @@ def training_digits(source: str) -> tuple[tuple, tuple, str]:
     if len(x_train) < TRAIN_EXAMPLES:
         copies = -(-TRAIN_EXAMPLES // len(x_train))
         note = (
-            f"{len(x_train):,} real MNIST digits (source {source!r} gave no more: offline, the "
-            f"embedded sample) repeated {copies} times to {TRAIN_EXAMPLES:,}"
+            f"{len(x_train):,} real MNIST digits (all that source {source!r} gave, so not the "
+            f"full MNIST) repeated {copies} times to {TRAIN_EXAMPLES:,}"
         )
         x_train, y_train = np.tile(x_train, (copies, 1, 1)), np.tile(y_train, copies)
     x_train, y_train = x_train[:TRAIN_EXAMPLES], y_train[:TRAIN_EXAMPLES]
