@@ -46,7 +46,7 @@ def plot_probabilities(
     Shows how sure the model was, and whether the true digit (blue bar) came close to a wrong
     prediction (red bar). `probabilities` is `Evaluation.probabilities`: one row per image.
     """
-    images = np.asarray(images).reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
+    images = check_image_shape(images).reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
     labels = check_labels(labels, expected_length=len(images))
     probabilities = _check_probabilities(probabilities, expected_length=len(images))
     predictions = np.argmax(probabilities, axis=1)

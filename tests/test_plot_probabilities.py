@@ -72,3 +72,10 @@ def test_probabilities_of_the_wrong_shape_are_refused() -> None:
 def test_labels_of_the_wrong_length_are_refused() -> None:
     with pytest.raises(MnistDataError, match="labels"):
         plot_probabilities(IMAGES, LABELS[:2], one_hot_ish([7, 2, 1]))
+
+
+def test_refuses_images_that_are_not_28_by_28(sample):
+    with pytest.raises(MnistDataError, match=r"shape \(N, 28, 28\) or \(N, 784\)"):
+        plot_probabilities(
+            sample["x_train"][:3, :14, :14], sample["y_train"][:3], one_hot_ish([0, 1, 2])
+        )
