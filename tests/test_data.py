@@ -238,24 +238,62 @@ else:
 
 def test_keras_offline_without_cache_says_how_to_fix(offline_python):
     result = offline_python(OFFLINE_LOAD.format(source="keras"))
-    assert "MnistDataError: MNIST could not be downloaded" in result.stdout, result.stderr
+    assert "MnistDataError: MNIST could not be loaded with Keras (download failed:" in result.stdout
     assert str(offline_python.keras_cache) in result.stdout
     assert "load_mnist('sample')" in result.stdout
+    assert result.stderr == ""
 
 
-def test_keras_offline_with_corrupted_cache_says_corrupted(offline_python):
-    offline_python.keras_cache.write_bytes(b"half an npz" * 1000)
+def test_keras_offline_with_corrupted_cache_keeps_the_file_and_names_it(offline_python):
+    cache = offline_python.keras_cache
+    cache.write_bytes(b"half an npz" * 1000)
     result = offline_python(OFFLINE_LOAD.format(source="keras"))
-    assert f"MnistDataError: The cached {offline_python.keras_cache} was corrupted" in result.stdout
-    assert KERAS_MNIST_SHA256[:12] in result.stdout, result.stderr
-    # The message says Keras removed the bad file: it is gone, so no later run trains on it.
-    assert not offline_python.keras_cache.exists()
+    (kept,) = cache.parent.glob("mnist.npz.*.corrupt")
+    assert kept.read_bytes() == b"half an npz" * 1000  # Moved aside, never deleted.
+    assert not cache.exists()  # So no later run loads it, or Keras deletes it.
+    assert f"the cached {cache} is not the published file" in result.stdout, result.stderr
+    assert f"kept as {kept}" in result.stdout
 
 
-def test_auto_offline_falls_back_to_the_sample_with_one_line(offline_python):
+def test_auto_offline_falls_back_to_the_sample_with_one_line_on_stdout(offline_python):
     result = offline_python(OFFLINE_LOAD.format(source="auto"))
-    assert "loaded (4000, 28, 28) (1000, 28, 28)" in result.stdout, result.stderr
-    notice = result.stderr.splitlines()
-    assert len(notice) == 1, result.stderr
-    assert notice[0].startswith("MNIST ")
-    assert "using the embedded sample of 5,000 real MNIST digits" in notice[0]
+    notice, loaded = result.stdout.splitlines()  # Nothing else: no Keras "Downloading data".
+    assert loaded == "loaded (4000, 28, 28) (1000, 28, 28)"
+    assert notice.startswith("Full MNIST not available (download failed: ")
+    assert "using the embedded sample of 5,000 real MNIST digits" in notice
+    assert result.stderr == ""  # Jupyter would show stderr in a pink box, as an error.
+
+
+def test_auto_offline_with_corrupted_cache_names_the_kept_file_in_its_one_line(
+    monkeypatch, tmp_path, capsys, sample
+):
+    # In this process: offline, Keras is never called, so only mnist_helpers reads KERAS_HOME.
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    cache = keras_cache_path()
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(b"not mnist")
+    monkeypatch.delenv("MNIST_SOURCE")
+    assert_same_arrays(load_mnist(), sample)
+    (kept,) = cache.parent.glob("mnist.npz.*.corrupt")
+    assert kept.read_bytes() == b"not mnist"
+    (notice,) = capsys.readouterr().out.splitlines()
+    assert f"kept as {kept}; download failed:" in notice
+
+
+def test_unreadable_cache_falls_back_to_the_sample(monkeypatch, tmp_path, capsys, sample):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.delenv("MNIST_SOURCE")
+    cache = keras_cache_path()
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(b"x")
+
+    def unreadable(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("mnist_helpers.data.sha256_of", unreadable)  # chmod 000 binds no root.
+    assert_same_arrays(load_mnist(), sample)
+    (notice,) = capsys.readouterr().out.splitlines()
+    assert f"the cached {cache} cannot be used: Permission denied" in notice
+    assert cache.read_bytes() == b"x"
+    with pytest.raises(MnistDataError, match="cannot be used: Permission denied"):
+        load_mnist("keras")
