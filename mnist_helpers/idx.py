@@ -47,33 +47,30 @@ def read_idx(path: str | os.PathLike, ndim: int) -> np.ndarray:
 def read_exactly(file: BinaryIO, size: int, path: Path) -> np.ndarray:
     """Read `size` bytes into a new uint8 array, and check that nothing follows them.
 
-    Reads in chunks into memory allocated once, so a stream shorter than it claims costs only
-    what it holds, and a longer one (a gzip bomb) is cut off one byte past the declared size.
+    The buffer grows with the bytes that arrive, not with the size the header claims: a stream
+    shorter than it says costs only what it holds, and a longer one (a gzip bomb) is cut off
+    one byte past the declared size.
     """
     if size > MAX_ARRAY_BYTES:
         raise MnistDataError(
             f"{path} declares an array of {size:,} bytes, more than the {MAX_ARRAY_BYTES:,} "
             "(ten times MNIST) this package reads: it is corrupted or not an MNIST file."
         )
-    data = np.empty(size, dtype=np.uint8)
-    view = memoryview(data)
-    filled = 0
-    while filled < size:
-        count = file.readinto(view[filled : filled + _CHUNK])
-        if not count:
-            break
-        filled += count
-    if filled < size:
-        raise MnistDataError(
-            f"{path} declares {size:,} bytes of data but holds {filled:,}: "
-            "it is truncated or corrupted, download it again."
-        )
+    data = bytearray()
+    while len(data) < size:
+        chunk = file.read(min(_CHUNK, size - len(data)))
+        if not chunk:
+            raise MnistDataError(
+                f"{path} declares {size:,} bytes of data but holds {len(data):,}: "
+                "it is truncated or corrupted, download it again."
+            )
+        data += chunk
     if file.read(1):
         raise MnistDataError(
             f"{path} declares {size:,} bytes of data but holds more: "
             "it is truncated or corrupted, download it again."
         )
-    return data
+    return np.frombuffer(data, dtype=np.uint8)
 
 
 def _read_idx_stream(file: BinaryIO, ndim: int, path: Path, file_size: int | None) -> np.ndarray:
