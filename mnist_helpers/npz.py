@@ -39,12 +39,16 @@ def _read_member(archive: zipfile.ZipFile, name: str, path: Path) -> np.ndarray:
     where = f"{path} ({name})"
     with archive.open(name) as member:
         version = np.lib.format.read_magic(member)
-        if version == (1, 0):
-            shape, fortran_order, dtype = np.lib.format.read_array_header_1_0(member)
-        elif version == (2, 0):
-            shape, fortran_order, dtype = np.lib.format.read_array_header_2_0(member)
-        else:
+        if version not in ((1, 0), (2, 0)):
             raise MnistDataError(f"{where} is a .npy of version {version}, not 1.0 or 2.0.")
+        read_header = {
+            (1, 0): np.lib.format.read_array_header_1_0,
+            (2, 0): np.lib.format.read_array_header_2_0,
+        }[version]
+        try:
+            shape, fortran_order, dtype = read_header(member)
+        except Exception as error:  # NumPy's parser of the header text raises several kinds.
+            raise MnistDataError(f"{where} has a corrupted .npy header ({error!r}).") from error
         if dtype.hasobject:
             raise MnistDataError(f"{where} holds Python objects, which are never unpickled here.")
         count = int(np.prod(shape, dtype=object))  # Python integers: no overflow.
