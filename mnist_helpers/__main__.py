@@ -19,7 +19,8 @@ MAX_SEED = 2**32 - 1  # NumPy's seeds, which keras.utils.set_random_seed sets, s
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = make_parser()
+    """Run the job with the options in `argv` (default: the command line); print one line."""
+    parser = _make_parser()
     args = parser.parse_args(argv)
     settings = JobSettings(
         source=args.source,
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     )
 
 
-def make_parser() -> argparse.ArgumentParser:
+def _make_parser() -> argparse.ArgumentParser:
     defaults = JobSettings()
     parser = argparse.ArgumentParser(
         prog="python -m mnist_helpers",
