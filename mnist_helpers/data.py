@@ -5,7 +5,8 @@
 
 - "keras": the real `tf.keras.datasets.mnist.load_data()` (downloads once, then uses the cache);
 - "sample": 5,000 real MNIST digits embedded in this package (see `sample/README.md`);
-- "auto": the Keras file when it is cached or downloadable, else the sample, said in one line;
+- "auto": the Keras file when it is cached or downloadable, else the sample, said in one line
+  on stdout (information, not an error: Jupyter shows stderr in a pink box);
 - a path: a folder of the original IDX files, or an `.npz` file with the Keras keys.
 
 The environment variable MNIST_SOURCE pins what "auto" means, so tests, CI and the docs
@@ -146,9 +147,10 @@ def _keras_unavailable() -> str | None:
     """
     cached = keras_cache_path()
     try:
-        if cached.is_file() and sha256_of(cached) == KERAS_MNIST_SHA256:
+        digest = sha256_of(cached) if cached.is_file() else None
+        if digest == KERAS_MNIST_SHA256:
             return None
-        kept = _move_aside(cached) if cached.is_file() else None
+        kept = None if digest is None else _move_aside(cached, digest)
     except OSError as error:
         return f"the cached {cached} cannot be used: {error.strerror or error}"
     network = _download_failure()
@@ -161,9 +163,9 @@ def _keras_unavailable() -> str | None:
     return f"{news}; download failed: {network}"
 
 
-def _move_aside(cached: Path) -> Path:
+def _move_aside(cached: Path, digest: str) -> Path:
     """Rename a cached file whose hash is wrong; its name holds its hash, so none is overwritten."""
-    kept = cached.with_name(f"{cached.name}.{sha256_of(cached)[:12]}.corrupt")
+    kept = cached.with_name(f"{cached.name}.{digest[:12]}.corrupt")
     os.replace(cached, kept)
     return kept
 
