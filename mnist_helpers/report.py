@@ -128,16 +128,23 @@ def _move_into_place(staging: Path, output_dir: Path) -> None:
 
 @contextlib.contextmanager
 def _signals_held():
-    """Hold Ctrl-C and SIGTERM for the block; one that came meanwhile is raised at its end."""
-    if (
-        not hasattr(signal, "pthread_sigmask")
-        or threading.current_thread() is not threading.main_thread()
-    ):
-        yield  # Windows, or a thread that never gets signals.
+    """Hold Ctrl-C and SIGTERM for the block; one that came meanwhile is raised at its end.
+
+    Python runs signal handlers in the main thread whichever thread the signal reached (and
+    TensorFlow starts many), so recording them in a handler holds them all.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # Signal handlers can be set from the main thread only.
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    held = []
+    numbers = (signal.SIGINT, signal.SIGTERM)
+    previous = [
+        signal.signal(number, lambda number, frame: held.append(number)) for number in numbers
+    ]
     try:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in zip(numbers, previous, strict=True):
+            signal.signal(number, handler)
+        for number in held[:1]:
+            signal.raise_signal(number)  # Delivered now, to the handler the job had.
