@@ -47,13 +47,15 @@ case "$task" in
   notebooks)
     setup
     [ $# -gt 0 ] || set -- notebooks/*.py
-    MNIST_SOURCE=sample jupytext --set-kernel python3 --sync --execute "$@" ;;
+    MNIST_SOURCE=sample jupytext --set-kernel python3 --sync --execute "$@"
+    # No per-cell execution timestamps: they change every run and would fill git diffs.
+    nbstripout --keep-output --keep-count --keep-id "${@/%.py/.ipynb}" ;;
   jupyter)
     setup
     # jupyter/: .py twins open as notebooks on double-click; saving stores no cell timestamps.
     export JUPYTER_CONFIG_PATH="$PWD/jupyter${JUPYTER_CONFIG_PATH:+:$JUPYTER_CONFIG_PATH}"
     [ "$(id -u)" != 0 ] || set -- --allow-root "$@"  # Docker and CI containers run as root.
-    jupyter lab --ServerApp.root_dir=notebooks "$@" ;;
+    cd notebooks && jupyter lab "$@" ;;
   docs)
     setup
     rm -rf docs/_build  # Every page from this build: none left from a renamed chapter.
