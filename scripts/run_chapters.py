@@ -11,13 +11,15 @@ stdout and stderr are separate boxes, both counted).
 Fails (exit 1) when a chapter raises or a cell's output is longer than --max-output-lines.
 Never on time: this machine and CI are shared, so a time limit would fail at random. A chapter
 slower than --slow-seconds is flagged in the table and in a closing line instead, for a person
-to read. Every chapter runs even after one fails, so one run shows every problem.
+to read; so is a cell showing TensorFlow's C++ log lines (older releases print some at the first
+XLA compile). Every chapter runs even after one fails, so one run shows every problem.
 
 Needs only nbclient and ipykernel, so it also runs in a bare venv (scripts/check_bare_kernel.py).
 The kernel is this Python's own ipykernel, whatever kernels the user has installed.
 """
 
 import argparse
+import re
 import resource
 import sys
 import time
@@ -31,6 +33,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 CELL_TIMEOUT_SECONDS = 600
+# TensorFlow's C++ log lines (tests/test_notebooks.py keeps them out of the stored outputs).
+TF_LOG_LINE = re.compile(r"^[IWEF]\d{4} |oneDNN|absl::InitializeLog|cpu_feature_guard", re.M)
 
 
 @dataclass
@@ -40,6 +44,7 @@ class ChapterRun:
     cpu_seconds: float  # the kernel's: on a busy machine, wall time says little
     longest_output: int
     longest_cell: int  # 1-based index among the code cells, 0 if no output
+    log_cells: list[int]  # code cells showing TensorFlow log lines, 1-based
     error: str = ""
 
 
@@ -74,7 +79,7 @@ def native_kernel() -> KernelManager:
     return KernelManager(kernel_name="python3", kernel_spec_manager=specs)
 
 
-def run_chapter(path: Path) -> ChapterRun:
+def run_chapter(path: Path, save_to: Path | None = None) -> ChapterRun:
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook,
@@ -90,11 +95,19 @@ def run_chapter(path: Path) -> ChapterRun:
     except CellExecutionError as failure:
         error = str(failure)
     seconds, cpu_seconds = time.perf_counter() - start, children_cpu_seconds() - cpu_start
+    if save_to:
+        save_to.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, save_to / path.name)
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     lengths = [cell_output_lines(cell) for cell in code_cells]
     longest = max(lengths, default=0)
     longest_cell = lengths.index(longest) + 1 if longest else 0
-    return ChapterRun(path.stem, seconds, cpu_seconds, longest, longest_cell, error)
+    log_cells = [
+        index
+        for index, cell in enumerate(code_cells, start=1)
+        if any(TF_LOG_LINE.search(output.get("text", "")) for output in cell.get("outputs", []))
+    ]
+    return ChapterRun(path.stem, seconds, cpu_seconds, longest, longest_cell, log_cells, error)
 
 
 def main() -> int:
@@ -102,18 +115,21 @@ def main() -> int:
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--max-output-lines", type=int, default=40)
     parser.add_argument("--slow-seconds", type=float, default=60.0)
+    parser.add_argument("--save-to", type=Path, help="folder for the executed notebooks")
     args = parser.parse_args()
 
     runs = []
     print(f"{'chapter':<28} {'time':>8} {'kernel cpu':>11}  longest output (code cell)", flush=True)
     for path in args.notebooks:
-        run = run_chapter(path)
+        run = run_chapter(path, args.save_to)
         runs.append(run)
         flags = []
         if run.seconds > args.slow_seconds:
             flags.append(f"SLOW: over {args.slow_seconds:.0f} s")
         if run.longest_output > args.max_output_lines:
             flags.append(f"TOO LONG: over {args.max_output_lines} lines")
+        if run.log_cells:
+            flags.append(f"TENSORFLOW LOG LINES: cells {run.log_cells}")
         if run.error:
             flags.append("ERROR")
         times = f"{run.seconds:>7.1f}s {run.cpu_seconds:>10.1f}s"
