@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # What the kernel needs besides TensorFlow: the course venv's ipykernel, and nbclient to drive it.
 KERNEL_REQUIREMENTS = ["ipykernel>=7,<8", "nbclient>=0.10,<1"]
 BUILD_WARNING = re.compile(r"\b\w*Warning\b")  # setuptools warnings (pip says WARNING)
+SHOWN = re.compile(r"(tensorflow|tf-|keras|numpy|matplotlib|tqdm|packaging|ipykernel|nbclient)\b")
 PROBE_TENSORFLOW = (
     "import importlib.metadata as m; "
     "print(' '.join(sorted(set(m.packages_distributions().get('tensorflow', [])))))"
@@ -95,7 +96,8 @@ def main() -> int:
         bare = run([python, "-c", probe], cwd=folder, capture_output=True).stdout.strip()
         if bare != "True":
             raise SystemExit("The fresh venv can already import mnist_helpers: not a bare kernel")
-        run([python, "-m", "pip", "list"], env=env)
+        installed = run([python, "-m", "pip", "list"], env=env, capture_output=True).stdout
+        print(*(line for line in installed.splitlines() if SHOWN.match(line)), sep="\n")
 
         chapters = sorted((ROOT / "notebooks").glob("*.ipynb"))
         result = subprocess.run(

@@ -81,6 +81,9 @@ def native_kernel() -> KernelManager:
 
 def run_chapter(path: Path, save_to: Path | None = None) -> ChapterRun:
     notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:  # Only what this run shows: no stored output left in a cell.
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
     client = NotebookClient(
         notebook,
         km=native_kernel(),
