@@ -30,7 +30,7 @@ import nbformat
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 CELL_TIMEOUT_SECONDS = 600
 # TensorFlow's C++ log lines (tests/test_notebooks.py keeps them out of the stored outputs).
@@ -95,8 +95,8 @@ def run_chapter(path: Path, save_to: Path | None = None) -> ChapterRun:
     start, cpu_start = time.perf_counter(), children_cpu_seconds()
     try:
         client.execute(cleanup_kc=True)  # Our kernel manager: stop its kernel here.
-    except CellExecutionError as failure:
-        error = str(failure)
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as failure:
+        error = f"{type(failure).__name__}: {failure}"
     seconds, cpu_seconds = time.perf_counter() - start, children_cpu_seconds() - cpu_start
     if save_to:
         save_to.mkdir(parents=True, exist_ok=True)
