@@ -4,9 +4,9 @@
 
 Outputs are not compared (nbval does that, on the sample); each chapter's own asserts still
 run. Prints one row per chapter: its wall time (kernel start included, as a learner waits for
-it), the CPU time its kernel used (what a busy machine inflates least), and its longest cell
-output in lines as Jupyter shows them (a progress bar redrawn with carriage returns is one line;
-stdout and stderr are separate boxes, both counted).
+it), the CPU time its kernel used (what a busy machine inflates least), its slowest code cell,
+and its longest cell output in lines as Jupyter shows them (a progress bar redrawn with carriage
+returns is one line; stdout and stderr are separate boxes, both counted).
 
 Fails (exit 1) when a chapter raises or a cell's output is longer than --max-output-lines.
 Never on time: this machine and CI are shared, so a time limit would fail at random. A chapter
@@ -24,6 +24,7 @@ import resource
 import sys
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -45,6 +46,7 @@ class ChapterRun:
     longest_output: int
     longest_cell: int  # 1-based index among the code cells, 0 if no output
     log_cells: list[int]  # code cells showing TensorFlow log lines, 1-based
+    slowest_cell: tuple[float, int]  # seconds, 1-based code cell
     error: str = ""
 
 
@@ -65,6 +67,18 @@ def cell_output_lines(cell) -> int:
         elif "image/png" not in output.get("data", {}):  # A figure's text is just its repr.
             lines += shown_lines(output.get("data", {}).get("text/plain", ""))
     return lines + sum(shown_lines(text) for text in streams.values())
+
+
+def cell_seconds(cell) -> float:
+    """How long a cell ran, from the timestamps nbclient records in its metadata."""
+    timing = cell.metadata.get("execution", {})
+    if "iopub.status.busy" not in timing or "shell.execute_reply" not in timing:
+        return 0.0
+    start, end = (
+        datetime.fromisoformat(timing[key].replace("Z", "+00:00"))
+        for key in ("iopub.status.busy", "shell.execute_reply")
+    )
+    return (end - start).total_seconds()
 
 
 def children_cpu_seconds() -> float:
@@ -110,7 +124,10 @@ def run_chapter(path: Path, save_to: Path | None = None) -> ChapterRun:
         for index, cell in enumerate(code_cells, start=1)
         if any(TF_LOG_LINE.search(output.get("text", "")) for output in cell.get("outputs", []))
     ]
-    return ChapterRun(path.stem, seconds, cpu_seconds, longest, longest_cell, log_cells, error)
+    slowest = max((cell_seconds(cell), index) for index, cell in enumerate(code_cells, start=1))
+    return ChapterRun(
+        path.stem, seconds, cpu_seconds, longest, longest_cell, log_cells, slowest, error
+    )
 
 
 def main() -> int:
@@ -122,7 +139,8 @@ def main() -> int:
     args = parser.parse_args()
 
     runs = []
-    print(f"{'chapter':<28} {'time':>8} {'kernel cpu':>11}  longest output (code cell)", flush=True)
+    header = f"{'chapter':<28} {'time':>8} {'kernel cpu':>11}  {'slowest code cell':<19}"
+    print(f"{header}  longest output (code cell)", flush=True)
     for path in args.notebooks:
         run = run_chapter(path, args.save_to)
         runs.append(run)
@@ -135,7 +153,8 @@ def main() -> int:
             flags.append(f"TENSORFLOW LOG LINES: cells {run.log_cells}")
         if run.error:
             flags.append("ERROR")
-        times = f"{run.seconds:>7.1f}s {run.cpu_seconds:>10.1f}s"
+        slowest = f"{run.slowest_cell[0]:>6.1f}s (cell {run.slowest_cell[1]})"
+        times = f"{run.seconds:>7.1f}s {run.cpu_seconds:>10.1f}s  {slowest:<19}"
         output = f"{run.longest_output:>4} lines (cell {run.longest_cell})"
         print(f"{run.name:<28} {times}  {output}  {'  '.join(flags)}", flush=True)
 

@@ -97,3 +97,13 @@ def test_stand_in_digits_are_sample_digits_moved_at_most_two_pixels():
     columns = np.array([np.flatnonzero(image.any(axis=0))[0] for image in moved])
     assert set(rows) == set(columns) == {10, 11, 12, 13, 14}  # every shift in -2..2 occurs
     assert (moved.sum(axis=(1, 2), dtype=int) == square.sum(axis=(1, 2), dtype=int)).all()
+
+
+def test_a_cells_time_comes_from_the_timestamps_nbclient_records():
+    timed = new_code_cell("...")
+    timed.metadata["execution"] = {
+        "iopub.status.busy": "2026-11-28T05:41:28.750000Z",
+        "shell.execute_reply": "2026-11-28T05:41:34.000000Z",
+    }
+    assert run_chapters.cell_seconds(timed) == pytest.approx(5.25)
+    assert run_chapters.cell_seconds(new_code_cell("never ran")) == 0.0
