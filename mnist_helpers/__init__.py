@@ -3,9 +3,14 @@
 data -> preprocessing -> pipeline -> model -> training -> evaluation -> plotting.
 """
 
-from mnist_helpers.quiet import import_tensorflow_quietly
+import sys
 
+from mnist_helpers.quiet import import_tensorflow_quietly
+from mnist_helpers.tensorflow_check import check_tensorflow_installed, check_tensorflow_version
+
+check_tensorflow_installed()  # Missing: say what to install, not a traceback from a module below.
 import_tensorflow_quietly()  # Before any module below imports TensorFlow.
+check_tensorflow_version(sys.modules["tensorflow"].__version__)
 
 from mnist_helpers.data import load_mnist  # noqa: E402
 from mnist_helpers.errors import MnistDataError  # noqa: E402
