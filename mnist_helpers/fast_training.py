@@ -148,13 +148,29 @@ class FusedTraining:
     def step(
         self, images: tf.Tensor, labels: tf.Tensor, after: tf.Tensor
     ) -> tuple[tf.Tensor, tf.Tensor]:
-        """One step, after `after`: forward, loss, backward, Adam; the loss and correct count.
+        """One step, after `after`: forward, loss, backward, update; the loss and correct count.
 
         The returned loss depends on every weight update, so a next step given it as `after`
         sees the updated weights.
         """
         with tf.control_dependencies([after]):
             weights = [(kernel.value, bias.value) for kernel, bias in self.layers]
+        losses, logits, gradients = self.forward_backward(images, labels, weights)
+        batch_size = tf.cast(tf.shape(labels)[0], tf.float32)
+        with tf.control_dependencies([self.apply_gradients(gradients)]):
+            predicted = tf.argmax(logits, axis=1, output_type=labels.dtype)
+            correct = tf.reduce_sum(tf.cast(tf.equal(predicted, labels), tf.float32))
+            return tf.reduce_sum(losses) / batch_size, correct
+
+    @staticmethod
+    def forward_backward(
+        images: tf.Tensor, labels: tf.Tensor, weights: list[tuple[tf.Tensor, tf.Tensor]]
+    ) -> tuple[tf.Tensor, tf.Tensor, list[tf.Tensor]]:
+        """Per-example losses, logits, and the mean loss's gradients (kernel, bias, layer by layer).
+
+        What `GradientTape` records for these layers, written out so that each layer's forward
+        pass is one fused oneDNN kernel.
+        """
         activations = [images]
         for index, (kernel, bias) in enumerate(weights):
             outputs = tf.nn.bias_add(tf.matmul(activations[-1], kernel), bias)
@@ -164,8 +180,7 @@ class FusedTraining:
             features=logits, labels=labels
         )
         # The loss is the batch mean, so each example's gradient is scaled by 1 / batch size.
-        batch_size = tf.cast(tf.shape(labels)[0], tf.float32)
-        gradient = logit_gradients * (1.0 / batch_size)
+        gradient = logit_gradients * (1.0 / tf.cast(tf.shape(labels)[0], tf.float32))
         gradients = []
         for index in reversed(range(len(weights))):
             kernel_gradient = tf.matmul(activations[index], gradient, transpose_a=True)
@@ -175,7 +190,4 @@ class FusedTraining:
                     gradients=tf.matmul(gradient, weights[index][0], transpose_b=True),
                     features=activations[index],
                 )
-        with tf.control_dependencies([self.apply_gradients(gradients)]):
-            predicted = tf.argmax(logits, axis=1, output_type=labels.dtype)
-            correct = tf.reduce_sum(tf.cast(tf.equal(predicted, labels), tf.float32))
-            return tf.reduce_sum(losses) / batch_size, correct
+        return losses, logits, gradients
