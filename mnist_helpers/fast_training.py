@@ -86,6 +86,7 @@ class FusedTraining:
         self.steps_per_call = steps_per_call
         self.layers = [(layer.kernel, layer.bias) for layer in model.layers]
         variables = [variable for pair in self.layers for variable in pair]
+        optimizer.build(variables)  # Its slots now, not inside the graph (that would trace twice).
 
         def apply_gradients(gradients: list[tf.Tensor]) -> tf.Tensor:
             optimizer.apply_gradients(zip(gradients, variables, strict=True))
