@@ -21,6 +21,7 @@ from mnist_helpers.evaluation import (  # noqa: E402
     predict_labels,
     predict_logits,
 )
+from mnist_helpers.fast_training import FusedTraining  # noqa: E402
 from mnist_helpers.model import build_model  # noqa: E402
 from mnist_helpers.pipeline import make_dataset  # noqa: E402
 from mnist_helpers.plotting import (  # noqa: E402
@@ -34,6 +35,7 @@ from mnist_helpers.training import make_loss, make_train_step, train, train_epoc
 
 __all__ = [
     "Evaluation",
+    "FusedTraining",
     "MnistDataError",
     "build_model",
     "confusion_matrix",
