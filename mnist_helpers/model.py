@@ -39,14 +39,16 @@ def _offset(seed: int | None, index: int) -> int | None:
     return None if seed is None else seed + index
 
 
-CONV_FILTERS = (16, 32)
+CONV_FILTERS = (32, 64)
+CONV_DENSE_UNITS = 128
 
 
 def build_convnet(seed: int | None = None) -> keras.Sequential:
-    """A small convnet: two 3 x 3 convolutions, each followed by 2 x 2 max pooling, then logits.
+    """Two 3 x 3 convolutions, each followed by 2 x 2 max pooling, then a small MLP on top.
 
     It takes the flat 784-pixel vectors the MLP takes and reshapes them back into 28 x 28
     images in its first layer, so `make_dataset`, `train` and `evaluate` work unchanged.
+    Dropout, active only in training, keeps the dense layer from leaning on a few features.
     """
     layers = [
         keras.Input(shape=(PIXELS,), name="pixels"),
@@ -66,8 +68,15 @@ def build_convnet(seed: int | None = None) -> keras.Sequential:
     layers += [
         keras.layers.Flatten(name="features"),
         keras.layers.Dense(
-            NUM_CLASSES,
+            CONV_DENSE_UNITS,
+            activation="relu",
             kernel_initializer=keras.initializers.GlorotUniform(seed=_offset(seed, 2)),
+            name="hidden",
+        ),
+        keras.layers.Dropout(0.5, seed=seed, name="dropout"),
+        keras.layers.Dense(
+            NUM_CLASSES,
+            kernel_initializer=keras.initializers.GlorotUniform(seed=_offset(seed, 3)),
             name="logits",
         ),
     ]
