@@ -99,7 +99,7 @@ DIGITS_SHOWN = 32_000
 x_train, y_train = normalize_images(x_train[:DIGITS_SHOWN]), y_train[:DIGITS_SHOWN]
 x_test = normalize_images(x_test)
 epochs = round(DIGITS_SHOWN / len(x_train))
-print(f"{len(x_train):,} training digits, {epochs} epochs; {len(x_test):,} test digits")
+print(f"training digits: {len(x_train):,}, epochs: {epochs}, test digits: {len(x_test):,}")
 
 # %% [markdown]
 # ## A kernel and its feature map · 卷积核与特征图
