@@ -22,7 +22,7 @@ from mnist_helpers.evaluation import (  # noqa: E402
     predict_logits,
 )
 from mnist_helpers.fast_training import FusedTraining  # noqa: E402
-from mnist_helpers.model import build_model  # noqa: E402
+from mnist_helpers.model import build_convnet, build_model  # noqa: E402
 from mnist_helpers.pipeline import make_dataset  # noqa: E402
 from mnist_helpers.plotting import (  # noqa: E402
     plot_confusion_matrix,
@@ -31,12 +31,20 @@ from mnist_helpers.plotting import (  # noqa: E402
     plot_probabilities,
 )
 from mnist_helpers.preprocessing import normalize_images  # noqa: E402
+from mnist_helpers.shifting import shift_images  # noqa: E402
 from mnist_helpers.training import make_loss, make_train_step, train, train_epoch  # noqa: E402
+from mnist_helpers.validation import (  # noqa: E402
+    best_epoch,
+    split_validation,
+    train_with_validation,
+)
 
 __all__ = [
     "Evaluation",
     "FusedTraining",
     "MnistDataError",
+    "best_epoch",
+    "build_convnet",
     "build_model",
     "confusion_matrix",
     "evaluate",
@@ -51,6 +59,9 @@ __all__ = [
     "plot_probabilities",
     "predict_labels",
     "predict_logits",
+    "shift_images",
+    "split_validation",
     "train",
     "train_epoch",
+    "train_with_validation",
 ]
