@@ -1,18 +1,24 @@
 """`python -m mnist_helpers`: train the seed's model, evaluate it, write a report."""
 
 import argparse
+import sys
 from pathlib import Path
 
+from mnist_helpers import predict_cli
 from mnist_helpers.errors import MnistDataError
 from mnist_helpers.report import JobSettings, run_job
 
 
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["predict"]:
+        raise SystemExit(predict_cli.main(argv[1:]))
     defaults = JobSettings()
     parser = argparse.ArgumentParser(
         prog="python -m mnist_helpers",
         description="Train the seed's 784-784-256-10 model on MNIST, evaluate it on the test "
-        "set, and write metrics.json and plots to the output folder.",
+        "set, and write metrics.json, plots and model.keras to the output folder.",
+        epilog="Then read the digits in your image files: python -m mnist_helpers predict --help",
     )
     parser.add_argument(
         "--source",

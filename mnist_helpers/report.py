@@ -13,6 +13,7 @@ from mnist_helpers.evaluation import evaluate
 from mnist_helpers.model import build_model
 from mnist_helpers.pipeline import make_dataset
 from mnist_helpers.plotting import plot_confusion_matrix, plot_history
+from mnist_helpers.predict import save_model
 from mnist_helpers.preprocessing import normalize_images
 from mnist_helpers.training import train
 
@@ -54,6 +55,7 @@ def run_job(settings: JobSettings, output_dir: Path) -> dict:
         "wall_seconds": round(time.perf_counter() - started, 1),
     }
     _write_report(output_dir, metrics, history, result.confusion)
+    save_model(model, output_dir / "model.keras")
     return metrics
 
 
