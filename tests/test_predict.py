@@ -46,6 +46,8 @@ def digit_files(tmp_path_factory, sample):
 
 
 def test_the_main_job_saves_a_model_that_reads_the_test_digits(report, model, normalized):
+    files = sorted(path.name for path in report.iterdir())
+    assert files == ["confusion_matrix.png", "metrics.json", "model.keras", "training_curves.png"]
     accuracy = np.mean(
         np.argmax(model.predict(normalized["x_test"], verbose=0), axis=1) == normalized["y_test"]
     )
