@@ -23,6 +23,11 @@
 # are simply resized, about 70% once they are prepared the way MNIST was made), and read your own
 # digit from an image file in one call.**
 #
+# **中文：** 你会把训练好的模型保存下来、再加载回来，得到完全相同的预测；
+# 把它导出用于部署；在 MNIST 从未见过的人写的 1,797 个数字上测试它
+# （简单缩放后只认对约 20%，按 MNIST 的方式预处理后约 70%）；
+# 最后用一次调用读出你自己图片文件里的数字。
+#
 # ## Overview · 概述
 #
 # A model is only useful once it leaves the notebook that trained it. We train the classroom
