@@ -13,6 +13,7 @@ import_tensorflow_quietly()  # Before any module below imports TensorFlow.
 check_tensorflow_version(sys.modules["tensorflow"].__version__)
 
 from mnist_helpers.data import load_mnist  # noqa: E402
+from mnist_helpers.digit_image import prepare_digit, prepare_digits, read_image  # noqa: E402
 from mnist_helpers.errors import MnistDataError  # noqa: E402
 from mnist_helpers.evaluation import (  # noqa: E402
     Evaluation,
@@ -23,12 +24,19 @@ from mnist_helpers.evaluation import (  # noqa: E402
 )
 from mnist_helpers.fast_training import FusedTraining  # noqa: E402
 from mnist_helpers.model import build_convnet, build_model  # noqa: E402
+from mnist_helpers.other_handwriting import load_uci_digits  # noqa: E402
 from mnist_helpers.pipeline import make_dataset  # noqa: E402
 from mnist_helpers.plotting import (  # noqa: E402
     plot_confusion_matrix,
     plot_digits,
     plot_history,
     plot_probabilities,
+)
+from mnist_helpers.predict import (  # noqa: E402
+    DigitPrediction,
+    load_model,
+    predict_digit,
+    save_model,
 )
 from mnist_helpers.preprocessing import normalize_images  # noqa: E402
 from mnist_helpers.shifting import shift_images  # noqa: E402
@@ -40,6 +48,7 @@ from mnist_helpers.validation import (  # noqa: E402
 )
 
 __all__ = [
+    "DigitPrediction",
     "Evaluation",
     "FusedTraining",
     "MnistDataError",
@@ -49,6 +58,8 @@ __all__ = [
     "confusion_matrix",
     "evaluate",
     "load_mnist",
+    "load_model",
+    "load_uci_digits",
     "make_dataset",
     "make_loss",
     "make_train_step",
@@ -57,8 +68,13 @@ __all__ = [
     "plot_digits",
     "plot_history",
     "plot_probabilities",
+    "predict_digit",
     "predict_labels",
     "predict_logits",
+    "prepare_digit",
+    "prepare_digits",
+    "read_image",
+    "save_model",
     "shift_images",
     "split_validation",
     "train",

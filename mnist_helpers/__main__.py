@@ -11,6 +11,7 @@ import signal
 import sys
 from pathlib import Path
 
+from mnist_helpers import predict_cli
 from mnist_helpers.errors import MnistDataError
 from mnist_helpers.report import InterruptedAfterWriting, JobSettings, check_output_dir, run_job
 
@@ -20,6 +21,9 @@ MAX_SEED = 2**32 - 1  # NumPy's seeds, which keras.utils.set_random_seed sets, s
 
 def main(argv: list[str] | None = None) -> None:
     """Run the job with the options in `argv` (default: the command line); print one line."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["predict"]:
+        raise SystemExit(predict_cli.main(argv[1:]))
     parser = _make_parser()
     args = parser.parse_args(argv)
     settings = JobSettings(
@@ -55,7 +59,8 @@ def _make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m mnist_helpers",
         description="Train the seed's 784-784-256-10 model on MNIST, evaluate it on the test "
-        "set, and write metrics.json and plots to the output folder.",
+        "set, and write metrics.json, plots and model.keras to the output folder.",
+        epilog="Then read the digits in your image files: python -m mnist_helpers predict --help",
     )
     parser.add_argument(
         "--source",

@@ -1,9 +1,9 @@
 """The main job: train the seed's model, evaluate it on the test set, write a small report.
 
-The report folder holds `metrics.json` and two plots. It is written whole or not at all: the
-files are made in a temporary folder beside it and moved into place with Ctrl-C and SIGTERM
-held, `metrics.json` last. So a `metrics.json` always sits beside its own plots, and a folder
-without one holds no finished report.
+The report folder holds `metrics.json`, two plots and the trained model, `model.keras`. It is
+written whole or not at all: the files are made in a temporary folder beside it and moved into
+place with Ctrl-C and SIGTERM held, `metrics.json` last. So a `metrics.json` always sits beside
+its own plots and model, and a folder without one holds no finished report.
 """
 
 import contextlib
@@ -27,11 +27,13 @@ from mnist_helpers.evaluation import evaluate
 from mnist_helpers.model import build_model
 from mnist_helpers.pipeline import make_dataset
 from mnist_helpers.plotting import plot_confusion_matrix, plot_history
+from mnist_helpers.predict import save_model
 from mnist_helpers.preprocessing import normalize_images
 from mnist_helpers.training import train
 
 METRICS = "metrics.json"
 PLOTS = ("training_curves.png", "confusion_matrix.png")
+MODEL = "model.keras"  # For `python -m mnist_helpers predict` and mnist_helpers.load_model.
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def run_job(settings: JobSettings, output_dir: Path) -> dict:
         "confusion_matrix": result.confusion.tolist(),
         "wall_seconds": round(time.perf_counter() - started, 1),
     }
-    write_report(output_dir, metrics, history, result.confusion)
+    write_report(output_dir, metrics, history, result.confusion, model=model)
     return metrics
 
 
@@ -96,8 +98,15 @@ def check_output_dir(output_dir: Path) -> None:
         )
 
 
-def write_report(output_dir: Path, metrics: dict, history: dict, confusion: np.ndarray) -> None:
-    """Write metrics.json and the plots into `output_dir`, whole or not at all."""
+def write_report(
+    output_dir: Path,
+    metrics: dict,
+    history: dict,
+    confusion: np.ndarray,
+    model: keras.Model | None = None,
+) -> None:
+    """Write metrics.json, the plots and the model (if given) into `output_dir`, whole or not
+    at all."""
     output_dir = Path(output_dir)
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.", dir=output_dir.parent))
@@ -107,6 +116,8 @@ def write_report(output_dir: Path, metrics: dict, history: dict, confusion: np.n
         for name, figure in zip(PLOTS, figures, strict=True):
             figure.savefig(staging / name, dpi=100)
             plt.close(figure)
+        if model is not None:
+            save_model(model, staging / MODEL)
         (staging / METRICS).write_text(json.dumps(metrics, indent=2) + "\n")
         with _signals_held():
             _move_into_place(staging, output_dir)
@@ -122,7 +133,9 @@ def write_report(output_dir: Path, metrics: dict, history: dict, confusion: np.n
 def _move_into_place(staging: Path, output_dir: Path) -> None:
     output_dir.mkdir(exist_ok=True)
     (output_dir / METRICS).unlink(missing_ok=True)  # The old plots are no longer described.
-    for name in (*PLOTS, METRICS):  # metrics.json last: it says the report is whole.
+    (output_dir / MODEL).unlink(missing_ok=True)  # Nor the old model.
+    model = (MODEL,) if (staging / MODEL).exists() else ()
+    for name in (*PLOTS, *model, METRICS):  # metrics.json last: it says the report is whole.
         os.replace(staging / name, output_dir / name)
 
 
