@@ -261,13 +261,13 @@ for split, counts in [("train", MNIST_TRAIN_COUNTS), ("test", MNIST_TEST_COUNTS)
     )
 
 # %% [markdown]
-# In full MNIST's training set every digit makes up between 9.0% (the fives) and 11.3% (the
-# ones); in its test set between 8.9% and 11.4%. Either way no digit dominates: a model that
+# In full MNIST's training set the shares run from 9.04% (the fives) to 11.24% (the ones); in
+# its test set from 8.92% (fives) to 11.35% (ones). Either way no digit dominates: a model that
 # always guesses the most common digit would score at most about 11%, the baseline every later
 # accuracy should beat by far.
 #
-# **中文：** 在完整 MNIST 的训练集中，每个数字所占的比例在 9.0%（数字 5）到 11.3%（数字 1）之间；
-# 测试集中在 8.9% 到 11.4% 之间。无论哪种情况，都没有哪个数字占绝对多数：
+# **中文：** 在完整 MNIST 的训练集中，各数字所占的比例从 9.04%（数字 5）到 11.24%（数字 1）；
+# 测试集中从 8.92%（数字 5）到 11.35%（数字 1）。无论哪种情况，都没有哪个数字占绝对多数：
 # 一个总是猜最常见数字的模型，准确率最多约 11%，这是后面各章的准确率都应该远远超过的基线。
 
 # %%

@@ -145,16 +145,15 @@ assert min(first_losses["raw 0-255"]) > 10 * max(first_losses["normalized"])
 assert all(abs(loss - np.log(10)) < 0.3 for loss in first_losses["normalized"])
 
 # %% [markdown]
-# On raw pixels the first loss is tens of times larger than on normalized ones, for every seed,
-# and the first epoch of training is spent undoing that. Scaled inputs keep every layer in the
-# range its initialisation and the optimizer's default learning rate were designed for.
+# On raw pixels the first loss is more than ten times larger than on normalized ones, for every
+# random seed. Scaled inputs keep every layer in the range its initialisation and the
+# optimizer's default learning rate were designed for.
 #
 # From here on the course calls `normalize_images`, which does exactly this, and checks that it
 # is given raw `uint8` pixels, so that nobody divides by 255 twice:
 #
-# **中文：** 对每个随机种子，未归一化像素上的初始损失都是归一化像素上的几十倍，
-# 训练的第一个 epoch 就得花在纠正这一点上。缩放后的输入让每一层都处在初始化方法和优化器默认学习率
-# 所设计的范围内。本课程之后都调用 `normalize_images`，它做的正是上面这一行，
+# **中文：** 对每个随机种子，未归一化像素上的初始损失都是归一化像素上的十倍以上。
+# 缩放后的输入让每一层都处在初始化方法和优化器默认学习率所设计的范围内。本课程之后都调用 `normalize_images`，它做的正是上面这一行，
 # 并检查输入确实是原始的 `uint8` 像素，以免有人重复除以 255：
 
 # %%
@@ -508,8 +507,8 @@ assert np.array_equal(first_batch.numpy(), normalize_images(x_train[:64]))
 # ## Summary · 小结
 #
 # - Scale pixels to [0, 1] with `normalize_images` (the classroom notebook's `reshape`,
-#   `astype("float32")`, `/ 255`). On raw pixels an untrained model's loss is tens of times too
-#   large.
+#   `astype("float32")`, `/ 255`). On raw pixels an untrained model's loss is more than ten
+#   times too large.
 # - Normalize the test images exactly like the training images. Raw test pixels left this
 #   model's answers almost unchanged, because ReLU layers scale with their input and the biases
 #   are small, but made it confidently wrong, with a loss many times larger.
@@ -520,7 +519,7 @@ assert np.array_equal(first_batch.numpy(), normalize_images(x_train[:64]))
 # **中文小结：**
 #
 # - 用 `normalize_images` 把像素缩放到 [0, 1]（即原笔记本的 `reshape`、`astype("float32")`、`/ 255`）。
-#   在原始像素上，未训练模型的损失会大几十倍。
+#   在原始像素上，未训练模型的损失会大十倍以上。
 # - 测试图片必须和训练图片做完全相同的归一化。输入原始测试像素时，这个模型的答案几乎不变，
 #   因为 ReLU 层随输入等比缩放、偏置又很小；但它变得“自信地出错”，损失是原来的许多倍。
 # - `from_tensor_slices` 会复制数组：构建 dataset 之后再归一化数组没有任何作用。

@@ -354,12 +354,12 @@ assert abs(untrained_loss - math.log(10)) < 0.3, "an untrained model's loss is c
 # About 2.3, as predicted. Not exactly: random starting weights make the untrained model
 # slightly sure of some wrong answers, which costs a little more than a perfect 1/10 each. A
 # starting loss far from 2.3 means something is wrong before training even starts: with pixels
-# that were not normalized it is tens of times larger ([chapter 2](02_normalization.ipynb)
+# that were not normalized it is more than ten times larger ([chapter 2](02_normalization.ipynb)
 # measures it for five random seeds; exercise 2 below for one).
 #
 # **中文：** 结果约为 2.3，和预测一致。并不完全相等：随机的初始权重让未训练的模型对某些错误答案
 # 稍有把握，每个这样的答案的代价比正好 1/10 时略高。如果初始损失离 2.3 很远，
-# 说明训练开始之前就有问题：像素没有归一化时，初始损失会大几十倍
+# 说明训练开始之前就有问题：像素没有归一化时，初始损失会大十倍以上
 # （[第 2 章](02_normalization.ipynb)用五个随机种子测量过；下面的练习 2 测量其中一个）。
 
 # %% [markdown]
