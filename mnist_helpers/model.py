@@ -31,7 +31,7 @@ def build_model(seed: int | None = None) -> keras.Sequential:
             name="logits",
         )
     )
-    return keras.Sequential(layers, name="seed_mlp")
+    return keras.Sequential(layers, name="classroom_mlp")
 
 
 def _offset(seed: int | None, index: int) -> int | None:

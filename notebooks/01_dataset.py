@@ -21,7 +21,15 @@
 # **You load MNIST, check its shapes and labels, look at the digits, and find that every digit
 # 0-9 is about equally common, so accuracy is a fair first measure.**
 #
+# **你将加载 MNIST，检查数组的形状和标签，亲眼看看这些数字，并发现 0-9 每个数字出现的次数大致相同，
+# 所以准确率是一个公平的初步衡量标准。**
+#
 # ## Overview · 概述
+#
+# This course grew from one short Jupyter notebook used in a class, which we call *the
+# classroom notebook*. It loads MNIST, normalizes it, builds a small network, trains it and asks
+# a few questions on the way. Each chapter follows one of its sections and answers its questions
+# with evidence you can re-run.
 #
 # MNIST is 70,000 small grey pictures of handwritten digits, each with the digit it shows: 60,000
 # to learn from (the *training set*) and 10,000 kept apart to measure how well the model does on
@@ -31,17 +39,30 @@
 # 0-9, and the ten classes are balanced (exactly so in the sample this notebook runs on, nearly so
 # in full MNIST).
 #
-# **中文：** MNIST 是 70,000 张手写数字的灰度小图，每张图都标注了它所写的数字：
-# 60,000 张用于训练（训练集），10,000 张留作测试（测试集），
-# 用来衡量模型在从未见过的数字上的表现。本章加载数据，打印数组形状和前几个标签，
-# 画出带标签的数字，并统计每个类别的样本数。结论：每张图是 28 x 28、取值 0-255 的整数网格，
-# 标签是 0-9 的整数，十个类别的数量基本相同。
+# **中文：** 本课程源自课堂上使用的一个简短 Jupyter 笔记本，我们称之为“原笔记本”。
+# 它加载 MNIST、做归一化、搭建一个小型网络、训练它，并在途中提出几个问题。
+# 每一章对应原笔记本的一个部分，并用你可以重新运行的证据回答它提出的问题。
+#
+# MNIST 是 70,000 张手写数字的灰度小图，每张图都标注了它所写的数字：
+# 60,000 张用于学习（训练集），10,000 张单独留出（测试集），
+# 用来衡量模型在从未见过的数字上的表现。本章加载这些数据，打印数组形状和前几个标签，
+# 画出一组带标签的数字，并统计每个类别有多少个样本。结论是：每张图是 28 x 28、取值 0 到 255 的整数网格，
+# 标签是 0-9 的整数，十个类别的数量基本均衡（本笔记本运行所用的样本中完全相同，完整的 MNIST 中也相差不大）。
 
 # %% [markdown]
 # ## Setup · 准备
 #
-# `import mnist_helpers` comes first: it imports TensorFlow with its C++ start-up messages muted,
-# so they do not clutter the notebook.
+# The first code cell makes the course's helper package, `mnist_helpers`, importable. Where it is
+# installed already (the course's own environment) it prints nothing; where it is missing
+# (Colab, a fresh Jupyter kernel) it installs it with pip first. It comes before `import
+# tensorflow` on purpose: `mnist_helpers` imports TensorFlow itself, with the C++ start-up lines
+# TensorFlow prints on loading kept out of the notebook. The second cell holds the chapter's
+# imports.
+#
+# **中文：** 第一个代码单元让本课程的辅助包 `mnist_helpers` 可以被导入：如果已经安装（例如课程自己的环境），
+# 它什么也不输出；如果缺少（例如 Colab 或一个全新的 Jupyter 内核），它会先用 pip 安装。
+# 它特意放在 `import tensorflow` 之前：`mnist_helpers` 会自己导入 TensorFlow，
+# 并把 TensorFlow 加载时打印的 C++ 启动信息挡在笔记本之外。第二个单元是本章需要的其他导入。
 
 # %%
 # Setup: make the course's helpers, `mnist_helpers`, importable here.
@@ -69,7 +90,7 @@ import tensorflow as tf
 from mnist_helpers import load_mnist, plot_digits
 
 # %% tags=["nbval-ignore-output"]
-# Versions differ between machines; the seed notebook printed them too.
+# Versions differ between machines; the classroom notebook printed them too.
 print("TensorFlow", tf.__version__)
 print("NumPy", np.__version__)
 
@@ -99,11 +120,21 @@ print("NumPy", np.__version__)
 # get the same numbers. Run it online without that variable and you get the full 60,000 / 10,000:
 # the shapes and counts below change, everything else reads the same.
 #
-# **中文：** 不用本课程的辅助函数时，加载 MNIST 只需上面那一行：
-# `tf.keras.datasets.mnist.load_data()`，但第一次运行需要联网下载。
-# `load_mnist()` 返回完全相同的四个数组：联网时是完整的 60,000 / 10,000 张；
-# 离线时使用包内自带的 5,000 张**真实** MNIST 数字（训练 4,000 张、测试 1,000 张，
-# 每个数字 400 / 100 张）。本笔记本中保存的输出来自这个样本（`MNIST_SOURCE=sample`）。
+# **中文：** 不用本课程的辅助函数时，加载 MNIST 只需上面那一行代码。
+# 它第一次运行时下载 `mnist.npz`（11 MB），之后从 `~/.keras/datasets/` 读取。
+# 但第一次运行需要联网，而教室里的电脑或持续集成（CI）服务器并不总能上网。
+# 所以各章调用 `load_mnist()`，它返回完全相同的四个数组，数据来源可以是：
+#
+# - `"keras"`：上面那一行代码，全部 70,000 张数字，下载一次后缓存在本机；
+# - `"sample"`：`mnist_helpers` 包内自带的 5,000 张**真实** MNIST 数字（训练 4,000 张、测试 1,000 张，
+#   每个数字各 400 / 100 张），不需要网络；
+# - 一个路径：存放四个原始 IDX 文件的文件夹，或者一个和 Keras 格式相同的 `.npz` 文件；
+# - `"auto"`（默认）：如果 MNIST 已缓存或可以下载，就用 `"keras"`，否则用自带样本，并用一行文字说明。
+#
+# 环境变量 `MNIST_SOURCE` 决定 `"auto"` 指的是哪一种来源。本笔记本中保存的输出来自自带样本
+# （`MNIST_SOURCE=sample`），这样任何人都能离线重新运行并得到相同的数字。
+# 如果联网运行且不设置这个变量，得到的就是完整的 60,000 / 10,000 张：
+# 下面的形状和数量会变，其余内容的含义不变。
 
 # %%
 (x_train, y_train), (x_test, y_test) = load_mnist()
@@ -114,6 +145,9 @@ print(f"{len(x_train):,} training digits, {len(x_test):,} test digits")
 #
 # Each image is a 28 x 28 array of pixels; each label is one integer. Both are `uint8`, the
 # type of whole numbers from 0 to 255, one byte each.
+#
+# **中文：** 每张图片是一个 28 x 28 的像素数组，每个标签是一个整数。两者的类型都是 `uint8`，
+# 即取值 0 到 255 的整数类型，每个数占一个字节。
 
 # %%
 for name, array in [
@@ -131,7 +165,10 @@ print(f"share of pixels that are exactly 0 (white paper): {np.mean(x_train == 0)
 # %% [markdown]
 # ## The first labels · 前几个标签
 #
-# The labels are the answers the model must learn to give. The seed printed the first ten:
+# The labels are the answers the model must learn to give. The classroom notebook printed the
+# first ten:
+#
+# **中文：** 标签就是模型要学会给出的答案。原笔记本打印了前十个标签：
 
 # %%
 print(y_train[:10])
@@ -142,6 +179,9 @@ print(y_train[:10])
 # `plot_digits` draws images in a grid and writes each one's label above it. These are the first
 # 30 training digits; the same labels are printed below as text, row by row, so you can match
 # them to the pictures.
+#
+# **中文：** `plot_digits` 把图片排成网格，并在每张图上方写出它的标签。下面是前 30 张训练图片；
+# 同样的标签也按行以文字形式打印在图下方，方便你和图片一一对照。
 
 # %%
 fig = plot_digits(x_train[:30], y_train[:30])
@@ -156,7 +196,7 @@ print(y_train[:30].reshape(3, 10))
 # rows and columns where some ink is: 0 is white paper, 255 is the darkest stroke. These large
 # values are why chapter 2 scales pixels to [0, 1] before training.
 #
-# **中文：** 对模型来说，一个数字只是一组数值。下面打印第一张训练图片中有笔迹的区域：0 是白纸，
+# **中文：** 对模型来说，一个数字只是一组数值。下面打印第一张训练图片中有笔迹的行和列：0 是白纸，
 # 255 是最深的笔画。正因为数值这么大，第 2 章在训练前要把像素缩放到 [0, 1]。
 
 # %%
@@ -176,6 +216,9 @@ print(np.array2string(ink, max_line_width=120))
 # If one digit made up most of the data, a model could score well by always guessing it, and
 # accuracy would flatter it. Count the examples of each class with `np.bincount`, which counts
 # how often each integer 0, 1, 2, ... appears:
+#
+# **中文：** 如果某个数字占了数据的大部分，模型只要一直猜它就能得高分，准确率就会美化模型的表现。
+# 用 `np.bincount` 统计每个类别的样本数，它会数出 0、1、2……每个整数出现了多少次：
 
 # %%
 train_counts = np.bincount(y_train, minlength=10)
@@ -183,6 +226,11 @@ test_counts = np.bincount(y_test, minlength=10)
 print("digit:", np.arange(10))
 print("train:", train_counts)
 print("test: ", test_counts)
+
+# %% [markdown]
+# The bars show each digit's share of its split; the dashed line is one tenth.
+#
+# **中文：** 下图的柱子是每个数字在训练集或测试集中所占的比例，虚线表示十分之一。
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 3))
@@ -196,12 +244,37 @@ plt.show()
 
 # %% [markdown]
 # The sample was drawn with exactly 400 training and 100 test digits per class. Full MNIST is
-# nearly as even: its training set has from 5,421 fives to 6,742 ones, each digit between 9% and
-# 11% of the set. Either way, no digit dominates, and a model that always guesses the most common
-# one would score about 10%, which is the baseline every later accuracy should beat by far.
+# nearly as even, but not exactly: these are its published counts per digit (the counts above,
+# when this notebook runs on the full MNIST).
+#
+# **中文：** 自带样本是按每个类别正好 400 张训练、100 张测试抽取的。完整的 MNIST 也接近均衡，
+# 但并不完全相同：下面是它公布的每个数字的数量（在完整 MNIST 上运行本笔记本时，上面打印的就是这些数字）。
+
+# %%
+MNIST_TRAIN_COUNTS = np.array([5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949])
+MNIST_TEST_COUNTS = np.array([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009])
+for split, counts in [("train", MNIST_TRAIN_COUNTS), ("test", MNIST_TEST_COUNTS)]:
+    shares = counts / counts.sum()
+    print(
+        f"full MNIST {split}: {counts.sum():,} digits, fewest {shares.argmin()}s "
+        f"({shares.min():.2%}), most {shares.argmax()}s ({shares.max():.2%})"
+    )
+
+# %% [markdown]
+# In full MNIST's training set the shares run from 9.04% (the fives) to 11.24% (the ones); in
+# its test set from 8.92% (fives) to 11.35% (ones). Either way no digit dominates: a model that
+# always guesses the most common digit would score at most about 11%, the baseline every later
+# accuracy should beat by far.
+#
+# **中文：** 在完整 MNIST 的训练集中，各数字所占的比例从 9.04%（数字 5）到 11.24%（数字 1）；
+# 测试集中从 8.92%（数字 5）到 11.35%（数字 1）。无论哪种情况，都没有哪个数字占绝对多数：
+# 一个总是猜最常见数字的模型，准确率最多约 11%，这是后面各章的准确率都应该远远超过的基线。
 
 # %%
 largest_share = train_counts.max() / train_counts.sum()
+assert MNIST_TRAIN_COUNTS.sum() == 60_000 and MNIST_TEST_COUNTS.sum() == 10_000
+assert 0.090 < MNIST_TRAIN_COUNTS.min() / 60_000 < MNIST_TRAIN_COUNTS.max() / 60_000 < 0.113
+assert 0.089 < MNIST_TEST_COUNTS.min() / 10_000 < MNIST_TEST_COUNTS.max() / 10_000 < 0.114
 assert len(x_train) == len(y_train) and len(x_test) == len(y_test)
 assert x_train.shape[1:] == x_test.shape[1:] == (28, 28)
 assert set(np.unique(y_train)) == set(range(10)), "every digit appears in the training set"
@@ -210,7 +283,7 @@ assert largest_share < 0.12, f"one digit is {largest_share:.0%} of the training 
 # %% [markdown]
 # ## Questions · 问题
 #
-# The seed's first section has no question of its own, only its line
+# The classroom notebook's first section has no question of its own, only its line
 # 加载数据集并划分为训练集以及测试集 ("load the dataset and split it into a training set and a
 # test set"). The split raises one:
 #
@@ -219,32 +292,107 @@ assert largest_share < 0.12, f"one digit is {largest_share:.0%} of the training 
 # never used for training, so its accuracy estimates how the model will do on digits it has
 # never seen, which is what we want to know.
 #
-# **中文：为什么要单独保留测试集？** 模型可能把训练用的数字"背"下来，
-# 它在训练集上的成绩只说明它记得多好，而不是它认新手写数字的能力。测试集从不参与训练，
-# 所以测试集上的准确率才能估计模型在从未见过的数字上的表现。
+# **中文：** 原笔记本的第一部分没有提出自己的问题，只有一句“加载数据集并划分为训练集以及测试集”。
+# 这种划分引出了一个问题：
+#
+# **为什么要单独保留测试集？** 模型可能把训练用的数字“背”下来，
+# 它在这些数字上的成绩只说明它记得多好，而不能说明它认新手写数字的能力。测试集从不参与训练，
+# 所以测试集上的准确率才能估计模型在从未见过的数字上的表现，而这正是我们想知道的。
 
 # %% [markdown]
 # ## Summary · 小结
 #
+# - *The classroom notebook* is the short notebook this course grew from; each chapter answers
+#   its questions.
 # - `load_mnist()` returns `(x_train, y_train), (x_test, y_test)` exactly as
 #   `tf.keras.datasets.mnist.load_data()` does: the full 60,000 / 10,000 online, or the embedded
 #   sample of 4,000 / 1,000 real digits offline.
 # - Images are `uint8` arrays of shape `(N, 28, 28)` with values 0-255; labels are integers 0-9.
-# - The classes are balanced, so accuracy is a fair measure, and guessing gives about 10%.
+# - The classes are balanced: exactly in the sample, each digit 9.0%-11.3% of full MNIST's
+#   training set. Accuracy is a fair measure, and always guessing one digit scores about 10%.
 #
-# **中文小结：** `load_mnist()` 与 `tf.keras.datasets.mnist.load_data()` 返回相同的四个数组；
-# 图片是形状为 `(N, 28, 28)`、取值 0-255 的 `uint8` 数组，标签是 0-9 的整数；
-# 各类别数量均衡，总猜同一个数字的准确率只有约 10%。
+# **中文小结：**
+#
+# - “原笔记本”是本课程起源的那个简短笔记本，每一章都回答它提出的问题。
+# - `load_mnist()` 与 `tf.keras.datasets.mnist.load_data()` 返回完全相同的四个数组：
+#   联网时是完整的 60,000 / 10,000 张，离线时是自带的 4,000 / 1,000 张真实数字样本。
+# - 图片是形状为 `(N, 28, 28)`、取值 0-255 的 `uint8` 数组，标签是 0-9 的整数。
+# - 各类别数量均衡：样本中完全相同，完整 MNIST 训练集中每个数字占 9.0%-11.3%。
+#   所以准确率是公平的衡量标准，而总猜同一个数字的准确率只有约 10%。
 #
 # Next: [chapter 2, normalization](02_normalization.ipynb) scales the pixels and builds the
 # input pipeline.
+#
+# 下一章：[第 2 章，归一化](02_normalization.ipynb)，缩放像素并构建输入数据管道。
 
 # %% [markdown]
 # ## Exercises · 练习
 #
-# 1. Plot ten examples of each digit, one row per digit. Hint:
-#    `np.flatnonzero(y_train == d)[:10]` gives the indices of the first ten `d`s.
-# 2. Compute the average image of each digit (`x_train[y_train == d].mean(axis=0)`) and plot the
-#    ten averages. Which two digits look most alike on average?
-# 3. Which share of the pixels is ink (non-zero) in ones, and which in eights? What does that
-#    suggest about how the model can tell them apart?
+# Each exercise is followed by a worked solution, hidden until you open it. Try first.
+#
+# **中文：** 每道练习后面都有一个详细解答，默认隐藏，点开才能看到。请先自己尝试。
+#
+# **1.** Plot ten examples of each digit, one row per digit. Hint:
+# `np.flatnonzero(y_train == d)[:10]` gives the indices of the first ten `d`s.
+#
+# **中文：** 画出每个数字的十个样本，每个数字占一行。提示：`np.flatnonzero(y_train == d)[:10]`
+# 给出前十个数字 `d` 的下标。
+
+# %% tags=["solution", "hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution 1: collect the first ten indices of each digit, in digit order; plot_digits
+# lays 100 images out ten per row, so each row holds one digit.
+# 解答 1：按数字顺序收集每个数字的前十个下标；plot_digits 每行放十张图，所以每行正好是一个数字。
+rows = np.concatenate([np.flatnonzero(y_train == d)[:10] for d in range(10)])
+fig = plot_digits(x_train[rows], y_train[rows])
+assert np.array_equal(y_train[rows].reshape(10, 10), np.repeat(np.arange(10), 10).reshape(10, 10))
+
+# %% [markdown]
+# **2.** Compute the average image of each digit (`x_train[y_train == d].mean(axis=0)`) and plot
+# the ten averages. Which two digits look most alike on average?
+#
+# **中文：** 计算每个数字的平均图像（`x_train[y_train == d].mean(axis=0)`），并画出这十张平均图。
+# 平均来看，哪两个数字长得最像？
+
+# %% tags=["solution", "hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution 2: "most alike" = the smallest distance between two average images (the square
+# root of the summed squared pixel differences).
+# 解答 2：“最像”指两张平均图像之间的距离最小（像素差的平方和再开平方）。
+averages = np.stack([x_train[y_train == d].mean(axis=0) for d in range(10)])
+fig = plot_digits(averages, np.arange(10))
+distances = np.linalg.norm((averages[:, None] - averages[None, :]).reshape(10, 10, -1), axis=2)
+np.fill_diagonal(distances, np.inf)
+a, b = np.unravel_index(distances.argmin(), distances.shape)
+print(f"most alike on average: {a} and {b} (distance {distances[a, b]:.0f})")
+assert a != b and distances[a, b] == distances.min()
+
+# %% [markdown]
+# **3.** Which share of the pixels is ink (non-zero) in ones, and which in eights? What does that
+# suggest about how the model can tell them apart?
+#
+# **中文：** 数字 1 的像素中有多少比例是笔迹（非零）？数字 8 呢？这对模型如何区分它们有什么启示？
+
+# %% tags=["solution", "hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution 3: a one is a single stroke, an eight two loops, so eights carry far more ink.
+# How much ink there is, and where, already separates the two before any training.
+# 解答 3：1 只有一笔，8 有两个圈，所以 8 的笔迹多得多。
+# 笔迹的多少和位置，在训练之前就已经能区分这两个数字。
+ink_share = {d: float(np.mean(x_train[y_train == d] > 0)) for d in (1, 8)}
+print(f"ink: ones {ink_share[1]:.0%} of their pixels, eights {ink_share[8]:.0%}")
+assert ink_share[1] < 0.75 * ink_share[8]
+
+# %% [markdown]
+# **4.** What test accuracy does a "model" get that always answers the digit most common in the
+# training set? Compare it with the largest class share above.
+#
+# **中文：** 一个总是回答训练集中最常见数字的“模型”，在测试集上的准确率是多少？
+# 把它和上面最大的类别比例作比较。
+
+# %% tags=["solution", "hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution 4: it is right exactly on the test digits of that class, so its accuracy is that
+# class's share of the test set: about one tenth, the floor any real model must beat.
+# 解答 4：它只在该类别的测试数字上答对，所以准确率就是该类别在测试集中的比例：约十分之一，
+# 这是任何真正的模型都必须超过的下限。
+most_common = int(train_counts.argmax())
+baseline = float(np.mean(y_test == most_common))
+print(f"always {most_common}: test accuracy {baseline:.1%}")
+assert baseline == test_counts[most_common] / len(y_test) and baseline < 0.12

@@ -51,3 +51,8 @@ def test_same_seed_gives_the_same_weights():
 def test_other_seed_gives_other_weights():
     first, second = build_model(seed=3), build_model(seed=4)
     assert not np.array_equal(first.get_weights()[0], second.get_weights()[0])
+
+
+def test_is_named_for_the_classroom_notebook_it_comes_from():
+    # "seed" means a random seed in this course, so the model's name avoids it.
+    assert build_model(seed=0).name == "classroom_mlp"
