@@ -279,20 +279,22 @@ assert same_prediction > 0.95
 # %% [markdown]
 # The logits grow about 255 times, the model becomes almost 100% sure of every answer, wrong
 # ones included, and the test loss explodes. Yet the predictions hardly change, and that is not
-# luck but a property of this model, the one chapter 2 shows layer by layer: ReLU layers are
+# luck but a property of this model, the one chapter 2 demonstrates: ReLU layers are
 # positively homogeneous, relu(255 z) = 255 relu(z), so multiplying the input by 255 multiplies
 # every weighted sum by 255, and only the biases, which are not multiplied, break the exact
 # proportion. Next to inputs of 0 to 255 the biases are small, so the logits come out nearly 255
 # times the normalized ones (the factor above) and their argmax, the prediction, stays the same
-# for almost every digit. The accuracy alone would not have warned us; the loss and the
-# probabilities do.
+# for almost every digit. Chapter 2 checks both steps: ReLU itself, then the trained model with
+# its biases set to zero, whose logits on raw pixels are exactly 255 times those on normalized
+# ones. The accuracy alone would not have warned us; the loss and the probabilities do.
 #
 # logits 放大了约 255 倍，模型对每个答案（包括错误的答案）都几乎 100% 确信，测试损失暴涨。然而
-# 预测几乎没变；这不是运气，而是这个模型的性质，第 2 章逐层展示了证据：ReLU 层是正齐次的，
+# 预测几乎没变；这不是运气，而是这个模型的性质，第 2 章给出了证据：ReLU 层是正齐次的，
 # relu(255 z) = 255 relu(z)，所以输入乘以 255，每个加权和也都乘以 255，只有不会被乘上的偏置打破了
 # 这个精确的比例。与 0 到 255 的输入相比，偏置很小，所以 logits 几乎正好是归一化时的 255 倍（见上面
-# 打印的系数），它们的 argmax，也就是预测，对几乎每张图片都保持不变。只看准确率发现不了这个问题，
-# 损失和概率才能发现。
+# 打印的系数），它们的 argmax，也就是预测，对几乎每张图片都保持不变。第 2 章把两步都检查了：
+# 先是 ReLU 本身，再是把偏置设为零的训练好的模型，它在原始像素上的 logits 正好是归一化像素上的
+# 255 倍。只看准确率发现不了这个问题，损失和概率才能发现。
 
 # %% [markdown]
 # ## The confusion matrix · 混淆矩阵
@@ -479,26 +481,22 @@ assert np.all(evaluation.predictions[least_sure] == y_test[least_sure])
 assert confidence[least_sure].max() <= confidence[others].min()
 
 # %% [markdown]
-# 3. Copy the model, set all its biases to zero, and compare its logits on raw pixels with 255
-#    times its logits on normalized pixels. What does that say about the accuracy on raw pixels?
-#    复制模型，把所有偏置设为零，比较它在原始像素上的 logits 与它在归一化像素上 logits 的 255 倍。
-#    这说明了原始像素上的准确率为什么几乎不变？
+# 3. Shift every test digit 3 pixels to the right (`np.roll` on the 28 x 28 images) and evaluate
+#    the model on the shifted digits. What happens to the accuracy, and why does a model that
+#    reads 784 separate pixel values care where the digit sits?
+#    把每张测试图片向右平移 3 个像素（对 28 x 28 的图片使用 `np.roll`），在平移后的图片上评估模型。
+#    准确率会怎样？一个把图片当作 784 个独立像素值来读的模型，为什么会在意数字的位置？
 
-# %% tags=["solution", "hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
-# Solution 3: without biases every layer is positively homogeneous, so the logits scale exactly
-# with the input: 255 times the input gives 255 times the logits and the same argmax. The
-# biases are the only reason the real model's raw-pixel predictions differ at all.
-# 解答 3：没有偏置时，每一层都是正齐次的，logits 严格随输入等比例缩放：输入乘以 255，logits 也
-# 乘以 255，argmax 不变。真实模型在原始像素上的预测之所以会有一点不同，唯一的原因就是偏置。
-no_bias = keras.models.clone_model(model)
-no_bias.set_weights([w if w.ndim == 2 else np.zeros_like(w) for w in model.get_weights()])
-raw_pixels = x_test_raw.reshape(len(x_test_raw), 784).astype("float32")
-logits_raw = no_bias.predict(raw_pixels, verbose=0)
-logits_normalized = no_bias.predict(x_test, verbose=0)
-proportional = np.allclose(logits_raw, 255 * logits_normalized, rtol=1e-3, atol=1e-2)
-print(f"without biases, logits on raw pixels == 255 x logits on normalized ones: {proportional}")
-assert proportional
-assert np.array_equal(predict_labels(logits_raw), predict_labels(logits_normalized))
+# %% tags=["solution", "hide-cell", "nbval-ignore-output"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution 3: each of the model's first-layer weights belongs to one pixel position, so a digit
+# moved by 3 pixels lights up other inputs than the ones the model learned to read: the accuracy
+# drops, although a person reads the shifted digit as easily.
+# 解答 3：模型第一层的每个权重都对应一个固定的像素位置，数字平移 3 个像素后，亮起的是另一批输入，
+# 而不是模型学会去读的那些：准确率下降了，尽管人读平移后的数字一样容易。
+shifted_raw = np.roll(x_test_raw, 3, axis=2)  # 3 pixels to the right
+shifted_accuracy = evaluate(model, normalize_images(shifted_raw), y_test).accuracy
+print(f"test accuracy: {evaluation.accuracy:.3f} as given, {shifted_accuracy:.3f} shifted")
+assert shifted_accuracy < evaluation.accuracy
 
 # %% [markdown]
 # 4. From the confusion matrix alone, compute for each digit the fraction of its test digits the
