@@ -103,6 +103,7 @@ from mnist_helpers import (
     train,
     train_epoch,
 )
+from mnist_helpers.fast_training import FusedTraining
 
 keras.utils.set_random_seed(0)  # The same initial weights and batches on every run.
 
@@ -581,26 +582,28 @@ assert abs(last_loss["eager"] - last_loss["compiled"]) < 1e-3, last_loss
 # 新形状的批次（例如一个 epoch 最后那个较小的批次）时要再追踪一次。调试时仍然用 eager 模式：
 # 在那里可以直接在训练步里 `print` 一个张量。
 #
-# ## Faster still: XLA and several steps per call · 更快：XLA 与每次调用多步
+# ## Faster still: fused kernels, several steps per call · 更快：融合内核与每次调用多步
 #
-# Two more things make `train` fast:
+# `train` does not stop at `tf.function`. For the course's models (Dense layers, ReLU between
+# them, logits out) it runs the very same updates through `FusedTraining`, in
+# `mnist_helpers/fast_training.py`, kept apart from the loop above so that the loop stays the one
+# you read here:
 #
-# - **XLA** (`tf.function(..., jit_compile=True)`, `make_train_step`'s default): it compiles the
-#   graph for this CPU and fuses the many small operations around the matrix products (bias,
-#   ReLU, the loss, Adam's update of every weight) into a few kernels.
-# - **Several steps per call** (`train_epoch(..., steps_per_call=50)`, the default): a Python
-#   loop that calls the graph once per batch pays Python's overhead (fetch the batch, call the
-#   graph) at every step, 938 times per epoch of the full MNIST; `train_epoch` runs up to 50
-#   steps inside one graph call.
+# - **Fused kernels**: each layer's matrix product, bias and ReLU run as one kernel, the loss and
+#   its gradient come from one operation, and XLA (`jit_compile=True`) compiles Adam's update of
+#   every weight into one pass over memory instead of about ten.
+# - **Several steps per call**: a Python loop that calls the graph once per batch pays Python's
+#   overhead (fetch the batch, call the graph) at every step, 938 times per epoch of the full
+#   MNIST; `FusedTraining` runs up to 50 steps inside one graph call.
 #
-# 还有两处让 `train` 更快：
+# `train` 并不止于 `tf.function`。对于课程的模型（全连接层、层间 ReLU、输出 logits），它通过
+# `mnist_helpers/fast_training.py` 中的 `FusedTraining` 执行完全相同的更新；这部分单独存放，好让
+# 上面的循环保持你在这里读到的样子：
 #
-# - **XLA**（`tf.function(..., jit_compile=True)`，`make_train_step` 的默认设置）：它针对本机 CPU
-#   编译计算图，把矩阵乘法周围的许多小运算（偏置、ReLU、损失、Adam 对每个权重的更新）融合成
-#   少数几个内核。
-# - **每次调用多步**（`train_epoch(..., steps_per_call=50)`，默认设置）：每个批次都从 Python 调用
-#   一次计算图，每一步都要付出 Python 的开销（取批次、调用计算图），完整 MNIST 的一个 epoch 就是
-#   938 次；`train_epoch` 在一次调用里最多跑 50 步。
+# - **融合内核**：每一层的矩阵乘法、偏置和 ReLU 作为一个内核运行，损失及其梯度由一个运算算出，
+#   XLA（`jit_compile=True`）把 Adam 对每个权重的更新编译成对内存的一次遍历，而不是大约十次。
+# - **每次调用多步**：每个批次都从 Python 调用一次计算图，每一步都要付出 Python 的开销（取批次、
+#   调用计算图），完整 MNIST 的一个 epoch 就是 938 次；`FusedTraining` 在一次调用里最多跑 50 步。
 #
 # Each way trains a fresh model on the slice; we time its first epoch, which includes tracing and
 # compiling, and its second, which reuses the graphs (the eager loop traces nothing and runs one
@@ -611,31 +614,38 @@ assert abs(last_loss["eager"] - last_loss["compiled"]) < 1e-3, last_loss
 
 # %% tags=["nbval-ignore-output"]
 EAGER = "eager, step by step (the classroom notebook)"
-ways = {
-    EAGER: {"compiled": False},
-    "tf.function, one call per step": {"jit_compile": False, "steps_per_call": 1},
-    "tf.function + XLA, 50 steps per call": {},
-}
+COURSE = "train's path: FusedTraining, 50 steps per call"
+
+
+def epoch_runner(way: str, model: keras.Model, accuracy: keras.metrics.Metric):
+    """One epoch of the slice, run the way named `way`."""
+    if way == COURSE:
+        fused = FusedTraining(model, keras.optimizers.Adam(), accuracy)
+        return lambda data: fused.epoch(data, progress=False)
+    step = make_train_step(
+        model, make_loss(), keras.optimizers.Adam(), accuracy, compiled=way != EAGER
+    )
+    return lambda data: train_epoch(step, data, accuracy, progress=False)
+
+
+ways = [EAGER, "tf.function, one call per step", COURSE]
 epoch_seconds, first_epoch, second_epoch_loss = {}, {}, {}
-for way, options in ways.items():
-    steps_per_call = options.pop("steps_per_call", 50)
+for way in ways:
     way_data = make_dataset(x_slice, y_slice, batch_size=BATCH_SIZE, shuffle_buffer=1024, seed=0)
     way_accuracy = keras.metrics.SparseCategoricalAccuracy()
-    way_step = make_train_step(
-        build_model(seed=0), make_loss(), keras.optimizers.Adam(), way_accuracy, **options
-    )
+    run_epoch = epoch_runner(way, build_model(seed=0), way_accuracy)
     epoch_seconds[way] = []
     for epoch in range(1 if way == EAGER else 2):
         start = time.perf_counter()
-        result = train_epoch(way_step, way_data, way_accuracy, False, steps_per_call=steps_per_call)
+        result = run_epoch(way_data)
         epoch_seconds[way].append(time.perf_counter() - start)
         if epoch == 0:
             first_epoch[way] = result
         else:
             second_epoch_loss[way] = result["loss"]
-    print(f"{way:45}: " + ", ".join(f"{seconds:5.2f} s" for seconds in epoch_seconds[way]))
+    print(f"{way:48}: " + ", ".join(f"{seconds:5.2f} s" for seconds in epoch_seconds[way]))
 print("first epoch, tracing and compiling included, against the eager epoch:")
-for way in list(ways)[1:]:
+for way in ways[1:]:
     ratio = epoch_seconds[way][0] / epoch_seconds[EAGER][0]
     print(f"  {way}: {ratio:.2f}x its time ({'faster' if ratio < 1 else 'slower'})")
 
@@ -647,22 +657,20 @@ assert set(second_epoch_loss) == set(ways) - {EAGER}
 
 # %% [markdown]
 # What the measurement above shows, on the slice's 63 steps per epoch: from the second epoch on,
-# both compiled ways run an epoch several times faster than the eager loop. The first epoch is
-# another matter, and the last lines above say how it went in this run. Plain `tf.function`
-# only traces, which is quick, and in every run we made it already beat the eager epoch in
-# epoch 1. The XLA path pays more up front: XLA compiles the step twice (once for the batches
-# of 64, once for the smaller last batch) and the 50-step loop is traced as well, so its first
-# epoch took about as long as the whole eager epoch: longer in some of our runs on a 2-core
-# machine, shorter in others. Over a long training run, or an epoch of the full MNIST (938
-# steps), that one-time cost is repaid many times; on a few dozen steps it may not be.
+# both compiled ways run an epoch several times faster than the eager loop. The first epoch also
+# pays the one-time costs: tracing the graph, and on `train`'s path one XLA compilation of
+# Adam's update (its shapes do not depend on the batch, so the smaller last batch costs no second
+# compilation). The last lines above say how each first epoch compared with the eager epoch in
+# this run; on a machine shared with other programs that comparison can go either way for a
+# handful of steps. The costs are paid once per model, so over a long training run, or an epoch
+# of the full MNIST (938 steps), they are repaid many times.
 #
 # 上面的测量（切片每个 epoch 63 步）说明：从第二个 epoch 起，两种编译方式跑一个 epoch 都比 eager
-# 循环快好几倍。第一个 epoch 则不同，上面最后几行给出了这次运行的结果。
-# 普通的 `tf.function` 只需要追踪，很快；在我们做过的每一次运行中，它在第一个 epoch 就已经比
-# eager 的 epoch 快。XLA 这条路前期付出更多：XLA 要把训练步编译两次（一次针对 64 张的批次，一次
-# 针对最后那个较小的批次），还要追踪那个每次跑 50 步的循环，所以它的第一个 epoch 与整个 eager
-# epoch 用时相当：在我们于双核机器上做过的运行中，有时更慢，有时更快。在较长的训练中，或者完整
-# MNIST 的一个 epoch（938 步）里，这笔一次性的开销会被成倍地赚回来；只有几十步时，则未必。
+# 循环快好几倍。第一个 epoch 还要付出一次性的开销：追踪计算图；在 `train` 的路径上还要用 XLA
+# 编译一次 Adam 的更新（它的形状与批次无关，所以最后那个较小的批次不需要再编译一次）。上面最后
+# 几行给出了这次运行中每种方式的第一个 epoch 与 eager epoch 的比较；在与其他程序共用的机器上，
+# 只有几十步时，这个比较的结果可能偏向任何一方。这些开销每个模型只付一次，所以在较长的训练中，
+# 或者完整 MNIST 的一个 epoch（938 步）里，它们会被成倍地赚回来。
 #
 # ## Keras `fit` at its best: `steps_per_execution` · 最佳设置下的 Keras `fit`：`steps_per_execution`
 #
@@ -680,7 +688,6 @@ assert set(second_epoch_loss) == set(ways) - {EAGER}
 # 优化器都相同；课程循环的数据来自上一个单元格。
 
 # %% tags=["nbval-ignore-output"]
-COURSE = "tf.function + XLA, 50 steps per call"
 fit_settings = {
     "model.fit, defaults": {},
     "model.fit, jit_compile=True, steps_per_execution=50": {
@@ -703,7 +710,7 @@ for way, settings in fit_settings.items():
     fit_models[way], fit_first_epoch[way] = fit_model, histories[0]
     print(f"{way:53}: " + ", ".join(f"{seconds:5.2f} s" for seconds in fit_seconds[way]))
 course_seconds = ", ".join(f"{seconds:5.2f} s" for seconds in epoch_seconds[COURSE])
-print(f"{'the course loop, ' + COURSE:53}: {course_seconds}")
+print(f"{COURSE:53}: {course_seconds}")
 
 # %%
 default_fit, tuned_fit = fit_models.values()
@@ -775,9 +782,10 @@ assert np.isclose(tuned_epoch_1["loss"][0], first_epoch[COURSE]["loss"], rtol=0.
 #   of the finished model. Reset the metric every epoch. 累计准确率是一个不断变化的模型在整个
 #   epoch 上的平均，落后于训练完的模型的准确率；每个 epoch 都要重置指标。
 # - `tf.function` traces the step into a graph: the first call traces, later calls run several
-#   times faster. XLA and several steps per graph call make later epochs faster still, at a
-#   larger first-epoch cost. `tf.function` 把训练步追踪成计算图：第一次调用负责追踪，之后每步
-#   快好几倍。XLA 和每次调用多步让后面的 epoch 更快，但第一个 epoch 的开销更大。
+#   times faster. `train`'s path (`FusedTraining`: fused kernels, 50 steps per graph call) makes
+#   later epochs faster still, after a one-time cost in the first. `tf.function` 把训练步追踪成
+#   计算图：第一次调用负责追踪，之后每步快好几倍。`train` 的路径（`FusedTraining`：融合内核、每次
+#   调用跑 50 步）让后面的 epoch 更快，代价是第一个 epoch 里的一次性开销。
 # - `model.fit` has the same two tricks: `compile(jit_compile=True, steps_per_execution=N)`.
 #   Compare with `fit` at those settings, not at its defaults. `model.fit` 也有这两招：
 #   `compile(jit_compile=True, steps_per_execution=N)`；比较时要用这些设置，而不是默认值。

@@ -19,7 +19,7 @@
 # [Open in Colab](https://colab.research.google.com/github/mnist-tutorials/mnist-tutorials/blob/main/notebooks/07_convnet.ipynb) · [View source on GitHub](https://github.com/mnist-tutorials/mnist-tutorials/blob/main/notebooks/07_convnet.ipynb) · [Download notebook](https://raw.githubusercontent.com/mnist-tutorials/mnist-tutorials/main/notebooks/07_convnet.ipynb)
 #
 # **You see what a convolution and max pooling do to a real digit, count a convnet's 225,034
-# parameters by hand, train it past 97% on the test digits, and find that it reads digits moved
+# parameters by hand, train it past 97% on the sample's test digits, and find that it reads digits moved
 # by a few pixels better than the classroom notebook's network does.**
 #
 # ## Overview · 概述
@@ -305,7 +305,8 @@ print(
 )
 
 # %%
-assert convnet_accuracy >= 0.97, convnet_accuracy
+if len(y_test) == 1_000:  # The embedded sample's test digits, where these outputs come from.
+    assert convnet_accuracy >= 0.97, convnet_accuracy
 assert convnet_accuracy > mlp_accuracy
 
 # %% [markdown]
