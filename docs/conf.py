@@ -16,18 +16,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 sys.path.insert(0, str(ROOT))  # autodoc imports mnist_helpers from this checkout.
-sys.path.insert(0, str(ROOT / "docs"))  # The local extension mathml.py.
+sys.path.insert(0, str(ROOT / "docs"))  # mathml.py (an extension) and chapter_frame.py.
 
 # No network at build time, and the site must show what the notebooks show: the sample.
 os.environ["MNIST_SOURCE"] = "sample"
 
-# The one place that says where the repository is published: pyproject.toml's [project.urls],
-# read from the package's installed metadata (./run.sh reinstalls it when pyproject changes).
+# The one place that says where the repository is published is pyproject.toml's [project.urls];
+# chapter_frame.py reads it, and writes the chapters' links and setup cells from it too.
+from chapter_frame import BRANCH, COLAB_URL, colab_link, repository_url  # noqa: E402
+
 PROJECT = metadata("mnist-helpers")
-URLS = dict(entry.split(", ", 1) for entry in PROJECT.get_all("Project-URL"))
-REPOSITORY_URL = URLS["Repository"].rstrip("/")
-BRANCH = "main"
-COLAB_URL = "https://colab.research.google.com"
+REPOSITORY_URL = repository_url()
 
 project = "MNIST with TensorFlow"
 author = "The mnist-tutorials authors"
@@ -65,9 +64,7 @@ nb_execution_show_tb = True
 # One block per cell and stream, as Jupyter shows it, however the kernel happened to flush.
 nb_merge_streams = True
 
-myst_enable_extensions = ["dollarmath", "substitution"]
-# Colab has TensorFlow, NumPy and Matplotlib: the course's package is all a chapter lacks there.
-myst_substitutions = {"colab_install": f"`%pip install --no-deps git+{REPOSITORY_URL}`"}
+myst_enable_extensions = ["dollarmath"]
 # Jupyter writes math as $...$ and $$...$$; mathml.py renders it without a script from a CDN.
 html_math_renderer = "mathml"
 html_static_path = ["_static"]
@@ -88,13 +85,6 @@ html_theme_options = {
     "use_download_button": True,
     "launch_buttons": {"colab_url": COLAB_URL},
 }
-
-
-def colab_link(notebook: Path) -> str:
-    """Colab opens a notebook straight from its path in the public repository."""
-    repository = REPOSITORY_URL.removeprefix("https://github.com/")
-    path = notebook.relative_to(ROOT).as_posix()
-    return f"{COLAB_URL}/github/{repository}/blob/{BRANCH}/{path}"
 
 
 def chapter_summary(notebook: Path) -> tuple[str, str]:

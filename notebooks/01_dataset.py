@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: tags,jupyter,-all
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -15,6 +15,8 @@
 
 # %% [markdown]
 # # 1. The dataset: MNIST digits and their labels · 数据集：MNIST 手写数字及其标签
+#
+# [Open in Colab](https://colab.research.google.com/github/mnist-tutorials/mnist-tutorials/blob/main/notebooks/01_dataset.ipynb) · [View source on GitHub](https://github.com/mnist-tutorials/mnist-tutorials/blob/main/notebooks/01_dataset.ipynb) · [Download notebook](https://raw.githubusercontent.com/mnist-tutorials/mnist-tutorials/main/notebooks/01_dataset.ipynb)
 #
 # **You load MNIST, check its shapes and labels, look at the digits, and find that every digit
 # 0-9 is about equally common, so accuracy is a fair first measure.**
@@ -42,15 +44,31 @@
 # so they do not clutter the notebook.
 
 # %%
-import mnist_helpers  # noqa: F401, I001
+# Setup: make the course's helpers, `mnist_helpers`, importable here.
+# Where it is missing (Colab, a fresh kernel), pip installs it from the course's
+# repository, or from MNIST_HELPERS_INSTALL if set (a path, a wheel or a URL).
+# It comes before TensorFlow: it imports TensorFlow without its C++ start-up lines.
+try:
+    import mnist_helpers
+except ModuleNotFoundError:
+    import os
+    import subprocess
+    import sys
+
+    course_repository = "git+https://github.com/mnist-tutorials/mnist-tutorials"
+    requirement = os.environ.get("MNIST_HELPERS_INSTALL", course_repository)
+    pip_install = [sys.executable, "-m", "pip", "install", "--quiet", requirement]
+    subprocess.run(pip_install, check=True)
+    import mnist_helpers
+
+# %%
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
 from mnist_helpers import load_mnist, plot_digits
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 # Versions differ between machines; the seed notebook printed them too.
 print("TensorFlow", tf.__version__)
 print("NumPy", np.__version__)

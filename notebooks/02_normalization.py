@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: tags,jupyter,-all
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -15,6 +15,8 @@
 
 # %% [markdown]
 # # 2. Normalization: the same [0, 1] pixels for training and test · 归一化
+#
+# [Open in Colab](https://colab.research.google.com/github/mnist-tutorials/mnist-tutorials/blob/main/notebooks/02_normalization.ipynb) · [View source on GitHub](https://github.com/mnist-tutorials/mnist-tutorials/blob/main/notebooks/02_normalization.ipynb) · [Download notebook](https://raw.githubusercontent.com/mnist-tutorials/mnist-tutorials/main/notebooks/02_normalization.ipynb)
 #
 # **You scale pixels from 0-255 to [0, 1], see what goes wrong when the test images are left
 # raw, check what a `tf.data.Dataset` really holds, and move the scaling into the pipeline.**
@@ -43,7 +45,24 @@
 # ## Setup · 准备
 
 # %%
-import mnist_helpers  # noqa: F401, I001
+# Setup: make the course's helpers, `mnist_helpers`, importable here.
+# Where it is missing (Colab, a fresh kernel), pip installs it from the course's
+# repository, or from MNIST_HELPERS_INSTALL if set (a path, a wheel or a URL).
+# It comes before TensorFlow: it imports TensorFlow without its C++ start-up lines.
+try:
+    import mnist_helpers
+except ModuleNotFoundError:
+    import os
+    import subprocess
+    import sys
+
+    course_repository = "git+https://github.com/mnist-tutorials/mnist-tutorials"
+    requirement = os.environ.get("MNIST_HELPERS_INSTALL", course_repository)
+    pip_install = [sys.executable, "-m", "pip", "install", "--quiet", requirement]
+    subprocess.run(pip_install, check=True)
+    import mnist_helpers
+
+# %%
 import keras
 import numpy as np
 import tensorflow as tf
@@ -121,8 +140,7 @@ keras.utils.set_random_seed(0)
 model = build_model(seed=0)
 dataset = make_dataset(x_train_normalized, y_train, seed=0)
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 # Losses differ slightly between machines and library versions.
 history = train(model, dataset, epochs=2, progress=False)
 print("training loss per epoch:", np.round(history["loss"], 3))
@@ -162,8 +180,7 @@ results = {
     },
 }
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 print(f"{'test images':12} {'accuracy':>9} {'mean loss':>10} {'mean confidence':>16}")
 for name, result in results.items():
     print(
@@ -183,8 +200,7 @@ assert bad["confidence"] > 0.99 > good["confidence"], "and the model is sure of 
 # `relu(255 z) = 255 relu(z)`. The biases `b` start at 0 and stay small in a short training, so
 # multiplying the input by 255 multiplies the logits by about 255 too:
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 ratio = np.median(raw_logits / normalized.logits)
 print(f"raw logits / normalized logits, median over all test digits: {ratio:.0f}")
 
@@ -197,8 +213,7 @@ assert 200 < ratio < 260, "the logits grow almost as much as the inputs, 255 tim
 # "100% sure" of every answer, and each mistake costs an enormous loss. Count the mistakes made
 # with more than 99% confidence:
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 mistakes = {}
 for name, probabilities in [
     ("normalized", normalized.probabilities),

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: tags,jupyter,-all
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -15,6 +15,8 @@
 
 # %% [markdown]
 # # 3. The model and its logits · 模型与 logits
+#
+# [Open in Colab](https://colab.research.google.com/github/mnist-tutorials/mnist-tutorials/blob/main/notebooks/03_model_and_logits.ipynb) · [View source on GitHub](https://github.com/mnist-tutorials/mnist-tutorials/blob/main/notebooks/03_model_and_logits.ipynb) · [Download notebook](https://raw.githubusercontent.com/mnist-tutorials/mnist-tutorials/main/notebooks/03_model_and_logits.ipynb)
 #
 # **You build the seed's 784-784-256-10 model, count its 818,970 parameters by hand, turn its
 # outputs, the logits, into probabilities, see why the loss needs `from_logits=True`, and check
@@ -43,7 +45,24 @@
 # ## Setup · 准备
 
 # %%
-import mnist_helpers  # noqa: F401, I001
+# Setup: make the course's helpers, `mnist_helpers`, importable here.
+# Where it is missing (Colab, a fresh kernel), pip installs it from the course's
+# repository, or from MNIST_HELPERS_INSTALL if set (a path, a wheel or a URL).
+# It comes before TensorFlow: it imports TensorFlow without its C++ start-up lines.
+try:
+    import mnist_helpers
+except ModuleNotFoundError:
+    import os
+    import subprocess
+    import sys
+
+    course_repository = "git+https://github.com/mnist-tutorials/mnist-tutorials"
+    requirement = os.environ.get("MNIST_HELPERS_INSTALL", course_repository)
+    pip_install = [sys.executable, "-m", "pip", "install", "--quiet", requirement]
+    subprocess.run(pip_install, check=True)
+    import mnist_helpers
+
+# %%
 import math
 import warnings
 
@@ -80,8 +99,7 @@ seed_model = tf.keras.Sequential(
 # `build_model` makes the same model, with named layers and a `seed` so that its starting weights
 # are the same on every run. The rest of the course uses it.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 # The table's layout depends on the Keras and rich versions; the counts are checked below.
 model = build_model(seed=0)
 model.summary()
@@ -144,8 +162,7 @@ for probability in [0.01, 0.1, 0.5, 0.9, 0.99]:
 # Here are the untrained model's logits for the first three training digits: ten numbers each,
 # positive and negative, and nothing makes them sum to 1.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 # The starting weights are seeded, but the last digits can differ between machines.
 logits = model(x_train_normalized[:3]).numpy()
 print(np.round(logits, 2))
@@ -308,8 +325,7 @@ with warnings.catch_warnings(record=True) as caught:
     twice_loss = float(make_loss()(y_train, predicted_probabilities))
 print("warnings:", len(caught))
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 print(f"loss with softmax applied twice: {twice_loss:.3f} (the right loss: {untrained_loss:.3f})")
 
 # %%

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: tags,jupyter,-all
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -15,6 +15,8 @@
 
 # %% [markdown]
 # # 4. Training: one step, one epoch, many epochs · 训练：一步、一个 epoch、多个 epoch
+#
+# [Open in Colab](https://colab.research.google.com/github/mnist-tutorials/mnist-tutorials/blob/main/notebooks/04_training.ipynb) · [View source on GitHub](https://github.com/mnist-tutorials/mnist-tutorials/blob/main/notebooks/04_training.ipynb) · [Download notebook](https://raw.githubusercontent.com/mnist-tutorials/mnist-tutorials/main/notebooks/04_training.ipynb)
 #
 # **You run the seed's training loop, see that one step is one batch (63 steps per epoch of the
 # sample), what `shuffle(buffer_size)` and `batch` change, train to about 99% training accuracy,
@@ -48,8 +50,24 @@
 # `make_loss`.
 
 # %%
-import mnist_helpers  # noqa: F401, I001
+# Setup: make the course's helpers, `mnist_helpers`, importable here.
+# Where it is missing (Colab, a fresh kernel), pip installs it from the course's
+# repository, or from MNIST_HELPERS_INSTALL if set (a path, a wheel or a URL).
+# It comes before TensorFlow: it imports TensorFlow without its C++ start-up lines.
+try:
+    import mnist_helpers
+except ModuleNotFoundError:
+    import os
+    import subprocess
+    import sys
 
+    course_repository = "git+https://github.com/mnist-tutorials/mnist-tutorials"
+    requirement = os.environ.get("MNIST_HELPERS_INSTALL", course_repository)
+    pip_install = [sys.executable, "-m", "pip", "install", "--quiet", requirement]
+    subprocess.run(pip_install, check=True)
+    import mnist_helpers
+
+# %%
 import math
 import time
 
@@ -104,8 +122,7 @@ optimizer = keras.optimizers.Adam()
 # running accuracy after every step, and it logs every 20 steps instead of every 100, because
 # the sample has only 63 steps per epoch.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 step_losses, running_accuracies = [], []  # added: to plot them below
 
 # Iterate over the batches of the dataset
@@ -260,8 +277,7 @@ assert np.mean(distinct[f"buffer {len(x_sorted)}"]) > 9.5
 # 这对学习有影响吗？用小缓冲区训练时，模型先学 0，再为了 1 忘掉 0……epoch 结束时它几乎只会回答
 # 最后见过的数字。
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 sorted_test_accuracy = {}
 for name in ("buffer 64", f"buffer {len(x_sorted)}"):
     sorted_model = build_model(seed=0)
@@ -297,8 +313,7 @@ print(f"epoch 2, first batch starts {second_epoch}")
 # 原笔记本打印的是“运行中准确率”：它是本 epoch 所有批次的平均，而每个批次是用**当时**的模型打分的，
 # 前几个批次用的是几乎没训练过的模型。用训练完的模型重新评估同样的训练数据，准确率会更高。
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 running_accuracy = float(accuracy.result())
 after_epoch_accuracy = evaluate(model, x_train, y_train).accuracy
 print(f"running accuracy during epoch 1: {running_accuracy:.4f}")
@@ -337,8 +352,7 @@ print(f"digits counted by the metric after epoch 1: {int(accuracy.count)}")
 #
 # Epoch 2 of the same model, with the same loss, optimizer and metric, through the helpers:
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 train_step = make_train_step(model, loss, optimizer, accuracy)
 epoch_2 = train_epoch(train_step, dataset, accuracy, progress=False)
 print(f"epoch 2: mean loss {epoch_2['loss']:.4f}, running accuracy {epoch_2['accuracy']:.4f}")
@@ -353,8 +367,7 @@ print(f"digits counted by the metric in epoch 2: {int(accuracy.count)}")
 #
 # One epoch is rarely enough. A fresh model, five epochs, one call:
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 model = build_model(seed=0)
 history = train(model, dataset, epochs=5, progress=False)
 for epoch, (epoch_loss, epoch_accuracy) in enumerate(
@@ -391,8 +404,7 @@ assert history["accuracy"][-1] > 0.95
 # We time both on the same 20 batches, after a first call that lets the compiled step trace
 # its graph, and keep the best of three runs (the least disturbed by other programs).
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 timed_batches = list(dataset.take(20))
 seconds_per_step, first_call_seconds, last_loss = {}, {}, {}
 for mode in ("eager", "compiled"):
@@ -456,8 +468,7 @@ assert abs(last_loss["eager"] - last_loss["compiled"]) < 1e-3, last_loss
 #
 # One epoch of the sample, each way, after a first epoch that traces and compiles:
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 ways = {
     "eager, step by step (the seed)": {"compiled": False},
     "tf.function, one call per step": {"jit_compile": False, "steps_per_call": 1},

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: tags,jupyter,-all
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -15,6 +15,8 @@
 
 # %% [markdown]
 # # 5. Evaluation: digits the model has never seen · 评估：模型没见过的数字
+#
+# [Open in Colab](https://colab.research.google.com/github/mnist-tutorials/mnist-tutorials/blob/main/notebooks/05_evaluation.ipynb) · [View source on GitHub](https://github.com/mnist-tutorials/mnist-tutorials/blob/main/notebooks/05_evaluation.ipynb) · [Download notebook](https://raw.githubusercontent.com/mnist-tutorials/mnist-tutorials/main/notebooks/05_evaluation.ipynb)
 #
 # **You measure the trained model on 1,000 test digits it has never seen (about 94% right), see
 # which digits it confuses, and look at its mistakes with the probabilities it gave them.**
@@ -40,8 +42,24 @@
 # ## Setup · 准备
 
 # %%
-import mnist_helpers  # noqa: F401, I001
+# Setup: make the course's helpers, `mnist_helpers`, importable here.
+# Where it is missing (Colab, a fresh kernel), pip installs it from the course's
+# repository, or from MNIST_HELPERS_INSTALL if set (a path, a wheel or a URL).
+# It comes before TensorFlow: it imports TensorFlow without its C++ start-up lines.
+try:
+    import mnist_helpers
+except ModuleNotFoundError:
+    import os
+    import subprocess
+    import sys
 
+    course_repository = "git+https://github.com/mnist-tutorials/mnist-tutorials"
+    requirement = os.environ.get("MNIST_HELPERS_INSTALL", course_repository)
+    pip_install = [sys.executable, "-m", "pip", "install", "--quiet", requirement]
+    subprocess.run(pip_install, check=True)
+    import mnist_helpers
+
+# %%
 import keras
 import numpy as np
 import tensorflow as tf
@@ -75,8 +93,7 @@ print(f"test digits per class: {np.bincount(y_test)}")
 #
 # Chapter 4 in one call: the seed's model, its pipeline (buffer 1024, batch 64), five epochs.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 x_train = normalize_images(x_train_raw)
 model = build_model(seed=0)
 history = train(model, make_dataset(x_train, y_train, seed=0), epochs=5, progress=False)
@@ -114,8 +131,7 @@ print(f"{x_test.shape}, {x_test.dtype}, from {x_test.min()} to {x_test.max()}")
 logits_test = predict_logits(model, x_test)
 print(logits_test.shape)
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 print(f"logits of test digit 0:        {np.round(logits_test[0], 1)}")
 probabilities_0 = tf.nn.softmax(logits_test[0]).numpy()
 print(f"softmax, their probabilities: {np.round(probabilities_0, 3)}")
@@ -140,8 +156,7 @@ assert np.argmax(probabilities_0) == np.argmax(logits_test[0])
 # %%
 print(f"labels:        {y_test[:10]}")
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 print(f"seed's argmax: {tf.argmax(logits_test[:10], axis=1).numpy()}")
 predictions = predict_labels(logits_test)
 print(f"predictions:   {predictions[:10]}")
@@ -164,8 +179,7 @@ assert np.sum(predictions[:10] == y_test[:10]) >= 7
 # 同一个模型在训练图片上的准确率更高：
 # 这个差距是它记住的那些训练图片的特点，而不是手写数字的普遍规律。
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 evaluation = evaluate(model, x_test, y_test)
 train_accuracy = evaluate(model, x_train, y_train).accuracy
 print(f"right: {np.sum(predictions == y_test)} of {len(y_test)}")
@@ -191,8 +205,7 @@ except MnistDataError as error:
 # %% [markdown]
 # Why so strict? Call the model directly on the raw pixels, 0 to 255 instead of 0 to 1:
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 raw_logits = model.predict(x_test_raw.reshape(len(x_test_raw), 784).astype("float32"), verbose=0)
 loss = make_loss()
 for name, logits in (("normalized", logits_test), ("raw pixels", raw_logits)):
@@ -232,8 +245,7 @@ assert tf.nn.softmax(raw_logits).numpy().max(axis=1).mean() > 0.99
 figure = plot_confusion_matrix(evaluation.confusion)
 print(f"row sums: {evaluation.confusion.sum(axis=1)}")
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 mistakes_by_pair = evaluation.confusion * (1 - np.eye(10, dtype=int))
 for flat_index in np.argsort(mistakes_by_pair, axis=None)[::-1][:3]:
     true_digit, predicted_digit = np.unravel_index(flat_index, mistakes_by_pair.shape)
@@ -254,8 +266,7 @@ assert np.trace(evaluation.confusion) == np.sum(evaluation.predictions == y_test
 # 被认错的测试图片中，第一行是模型最有把握的五个错误，第二行是最没把握的五个。
 # 每张图片下面是模型给每个类别的概率：红色是它的答案，蓝色是真实的数字。
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 wrong = np.flatnonzero(evaluation.predictions != y_test)
 confidence = evaluation.probabilities.max(axis=1)
 by_confidence = wrong[np.argsort(-confidence[wrong])]
@@ -274,8 +285,7 @@ assert confidence[shown[:5]].min() >= confidence[shown[5:]].max()
 #
 # 有些很有把握的错误，人也很难认出来；没把握的错误中，真实数字常常是概率第二高的。
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 second_choice = np.argsort(evaluation.probabilities[wrong], axis=1)[:, -2]
 right_second = np.sum(second_choice == y_test[wrong])
 print(f"the true digit was the second choice in {right_second} of {len(wrong)} mistakes")
@@ -291,8 +301,7 @@ print(f"the true digit was the second choice in {right_second} of {len(wrong)} m
 seed_digits = np.arange(3)
 print(f"test digits {seed_digits}, labels {y_test[seed_digits]}")
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 print(f"predictions {evaluation.predictions[seed_digits]}")
 figure = plot_probabilities(
     x_test[seed_digits],
