@@ -3,8 +3,10 @@
 import argparse
 from pathlib import Path
 
+from mnist_helpers.cluster import WorkerLostError
 from mnist_helpers.errors import MnistDataError
 from mnist_helpers.report import JobSettings, run_job
+from mnist_helpers.worker import run_workers
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -26,6 +28,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--output", type=Path, default=Path("reports/latest"))
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parser.add_argument("--workers", type=int, default=1, help="N processes on 127.0.0.1")
+    parser.add_argument("--checkpoints", type=Path, help="with --workers: resume from here")
     args = parser.parse_args(argv)
     settings = JobSettings(
         source=args.source,
@@ -36,9 +40,14 @@ def main(argv: list[str] | None = None) -> None:
         progress=not args.no_progress,
     )
     try:
-        metrics = run_job(settings, args.output)
+        if args.workers > 1:
+            metrics = run_workers(settings, args.workers, args.output, args.checkpoints)
+        else:
+            metrics = run_job(settings, args.output)
     except MnistDataError as error:
         parser.error(str(error))  # A clear message and exit code 2, not a traceback.
+    except WorkerLostError as error:
+        parser.exit(3, f"{parser.prog}: {error}\n")
     print(
         f"test accuracy {metrics['test_accuracy']:.2%} on {metrics['test_digits']:,} digits "
         f"after {settings.epochs} epochs on {metrics['train_digits']:,} "

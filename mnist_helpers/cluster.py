@@ -83,7 +83,12 @@ class LocalCluster:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self._started = time.monotonic()
         for index in range(len(self.addresses)):
-            environment = {**os.environ, "TF_CONFIG": tf_config(self.addresses, index)}
+            environment = {
+                **os.environ,
+                "TF_CONFIG": tf_config(self.addresses, index),
+                # gRPC would send even 127.0.0.1 traffic through an HTTP(S) proxy if one is set.
+                "no_grpc_proxy": HOST,
+            }
             with open(self.log_dir / f"worker-{index}.log", "w") as log:
                 self.processes.append(
                     subprocess.Popen(

@@ -50,7 +50,8 @@ def make_distributed_train_step(
 
     The body is the course's GradientTape step; the loss is divided by the global batch size,
     not the replica's, and the returned loss is the replicas' sum: the mean over the global
-    batch.
+    batch. A smaller last batch is divided by `global_batch_size` too, as TensorFlow's guide
+    does, so that step counts in proportion to its size.
     """
     per_example_loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction=None)
 

@@ -109,13 +109,7 @@ def run_workers(
     """
     started = time.perf_counter()
     output_dir = Path(output_dir)
-    command = [sys.executable, "-m", "mnist_helpers.worker", "--output", str(output_dir)]
-    command += ["--source", settings.source, "--epochs", str(settings.epochs)]
-    command += ["--batch-size", str(settings.batch_size), "--seed", str(settings.seed)]
-    command += ["--shuffle-buffer", str(settings.shuffle_buffer)]
-    command += ["--threads", str(max(1, (os.cpu_count() or 1) // workers))]
-    if checkpoint_dir is not None:
-        command += ["--checkpoints", str(checkpoint_dir)]
+    command = worker_command(settings, output_dir, checkpoint_dir, workers)
     with LocalCluster(command, workers, output_dir / "logs") as cluster:
         cluster.wait(timeout)
     results = [
@@ -144,6 +138,20 @@ def run_workers(
         output_dir / "confusion_matrix.png",
     )
     return metrics
+
+
+def worker_command(
+    settings: JobSettings, output_dir: Path, checkpoint_dir: Path | None, workers: int
+) -> list[str]:
+    """The command line of one of `workers` local workers; each shares the machine's cores."""
+    command = [sys.executable, "-m", "mnist_helpers.worker", "--output", str(output_dir)]
+    command += ["--source", str(settings.source), "--epochs", str(settings.epochs)]
+    command += ["--batch-size", str(settings.batch_size), "--seed", str(settings.seed)]
+    command += ["--shuffle-buffer", str(settings.shuffle_buffer)]
+    command += ["--threads", str(max(1, (os.cpu_count() or 1) // workers))]
+    if checkpoint_dir is not None:
+        command += ["--checkpoints", str(checkpoint_dir)]
+    return command
 
 
 def lost_worker(error: Exception) -> int | None:
