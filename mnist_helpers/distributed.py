@@ -16,6 +16,7 @@ Two details make it the same training as one process:
 
 import hashlib
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,7 +47,7 @@ def make_distributed_train_step(
     accuracy: keras.metrics.Metric,
     global_batch_size: int,
 ) -> DistributedStep:
-    """Return `step(batch) -> loss`: one training step on every replica, traced into a graph.
+    """Return `step(batch) -> loss`: one training step on every replica (call it in a graph).
 
     The body is the course's GradientTape step; the loss is divided by the global batch size,
     not the replica's, and the returned loss is the replicas' sum: the mean over the global
@@ -67,7 +68,6 @@ def make_distributed_train_step(
         accuracy.update_state(y, logits)
         return loss
 
-    @tf.function
     def step(batch: tuple) -> tf.Tensor:
         losses = strategy.run(replica_step, args=batch)
         return strategy.reduce(tf.distribute.ReduceOp.SUM, losses, axis=None)
@@ -96,6 +96,9 @@ def train_distributed(
         raise ValueError(f"epochs must be at least 1, got {epochs}.")
     with strategy.scope():
         optimizer = keras.optimizers.Adam(learning_rate)
+        # Adam's moments now, not at the first step: variables created inside the first call
+        # of a graph break it under MirroredStrategy, and a checkpoint restores them at once.
+        optimizer.build(model.trainable_weights)
         accuracy = keras.metrics.SparseCategoricalAccuracy()
         epochs_done = tf.Variable(0, dtype=tf.int64, trainable=False)
     checkpoints = None
@@ -121,7 +124,11 @@ def train_distributed(
     for epoch in range(int(epochs_done.numpy()) + 1, epochs + 1):
         started = time.perf_counter()
         accuracy.reset_state()
-        loss_sum, steps = run_epoch(batches)
+        with warnings.catch_warnings():
+            # TensorFlow's distributed iterator reads the dataset's options while tracing and
+            # warns about its own internals: nothing a caller can act on.
+            warnings.filterwarnings("ignore", "To make it possible to preserve tf.data options")
+            loss_sum, steps = run_epoch(batches)
         history["epoch_seconds"].append(time.perf_counter() - started)
         history["epochs"].append(epoch)
         history["loss"].append(float(loss_sum) / int(steps))
