@@ -98,6 +98,7 @@ from mnist_helpers import (
     weights_digest,
 )
 
+tf.get_logger().setLevel("ERROR")  # The strategies log INFO lines on every trace.
 cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 print([device.name for device in tf.config.list_logical_devices("CPU")])
@@ -340,14 +341,14 @@ assert two_epoch > one_epoch  # On one 2-core machine, two workers are slower.
 
 # %% [markdown]
 # On this 2-core machine two workers are slower than one replica, by a factor that depends on
-# the load (several times here). They add no arithmetic power, since both processes share the
+# the load (the cell above prints it). They add no arithmetic power, since both processes share the
 # same two cores, and each of the 63 steps must wait for the other worker and move 3.3 MB
 # between them. Data parallelism pays off when each worker brings its own compute (another
 # machine, a GPU) and a step's computation takes longer than exchanging its gradients: with a
 # 10 Gb/s network, 3.3 MB takes about 3 ms, so a larger model or a larger per-worker batch
 # (more computation per byte exchanged) is where two workers approach twice the speed.
 #
-# 在这台双核机器上，两个 worker 比一个副本慢，慢多少取决于机器负载（这里慢好几倍）。它们没有
+# 在这台双核机器上，两个 worker 比一个副本慢，慢多少取决于机器负载（上面的单元格打印了倍数）。它们没有
 # 增加算力，因为两个进程共用同样的两个核；而且 63 步中的每一步都要等待另一个 worker，并在两者
 # 之间传输 3.3 MB。数据并行只有在每个 worker 都带来自己的算力（另一台机器、一块 GPU），并且
 # 一步的计算时间长于交换梯度的时间时才划算：在 10 Gb/s 的网络上，3.3 MB 约需 3 毫秒；
@@ -458,7 +459,7 @@ print(f"test accuracy {resumed_accuracy:.1%} (uninterrupted {mirrored_accuracy:.
 # %%
 assert resumed["epochs"] == [2, 3]
 assert abs(resumed_accuracy - mirrored_accuracy) <= 0.01
-assert weights_digest(restarted_model) != weights_digest(stopped_model)
+assert weights_digest(restarted_model) != weights_digest(mirrored_model)
 
 # %% [markdown]
 # The restarted job trained epochs 2 and 3 only, and ended within a point of the uninterrupted
