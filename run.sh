@@ -6,11 +6,11 @@
 #   ./run.sh lint      ruff on the package, tests, scripts and the notebooks' text twins
 #   ./run.sh notebooks re-execute the chapters on the embedded sample, storing fresh outputs
 #                      in each .ipynb and syncing its py:percent twin (all, or the files named)
-#   ./run.sh jupyter   open the chapters in Jupyter
+#   ./run.sh jupyter   open the chapters in JupyterLab (a .py twin opens as a notebook too)
 #   ./run.sh docs      build the site from the chapters, executed now, into docs/_build/html
 #   ./run.sh docs-check open the built site in headless Chromium and check every page
-#   ./run.sh benchmark time one epoch: the seed's eager loop, the course's loop, model.fit and
-#                      the matmul lower bound (benchmarks/train_loop.py; ~4 min on 2 cores)
+#   ./run.sh benchmark time one epoch: the classroom notebook's eager loop, the course loop,
+#                      tuned and default model.fit, the matmul bound (benchmarks/train_loop.py)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -47,8 +47,15 @@ case "$task" in
   notebooks)
     setup
     [ $# -gt 0 ] || set -- notebooks/*.py
-    MNIST_SOURCE=sample jupytext --set-kernel python3 --sync --execute "$@" ;;
-  jupyter) setup; jupyter notebook notebooks/ "$@" ;;
+    MNIST_SOURCE=sample jupytext --set-kernel python3 --sync --execute "$@"
+    # No per-cell execution timestamps: they change every run and would fill git diffs.
+    nbstripout --keep-output --keep-count --keep-id "${@/%.py/.ipynb}" ;;
+  jupyter)
+    setup
+    # jupyter/: .py twins open as notebooks on double-click; saving stores no cell timestamps.
+    export JUPYTER_CONFIG_PATH="$PWD/jupyter${JUPYTER_CONFIG_PATH:+:$JUPYTER_CONFIG_PATH}"
+    [ "$(id -u)" != 0 ] || set -- --allow-root "$@"  # Docker and CI containers run as root.
+    cd notebooks && jupyter lab "$@" ;;
   docs)
     setup
     rm -rf docs/_build  # Every page from this build: none left from a renamed chapter.

@@ -3,12 +3,18 @@
 data -> preprocessing -> pipeline -> model -> training -> evaluation -> plotting.
 """
 
-from mnist_helpers.quiet import import_tensorflow_quietly
+import sys
 
+from mnist_helpers.quiet import import_tensorflow_quietly
+from mnist_helpers.tensorflow_check import check_tensorflow_installed, check_tensorflow_version
+
+check_tensorflow_installed()  # Missing: say what to install, not a traceback from a module below.
 import_tensorflow_quietly()  # Before any module below imports TensorFlow.
+check_tensorflow_version(sys.modules["tensorflow"].__version__)
 
 from mnist_helpers.cluster import LocalCluster, WorkerLostError, free_ports, tf_config  # noqa: E402
 from mnist_helpers.data import load_mnist  # noqa: E402
+from mnist_helpers.digit_image import prepare_digit, prepare_digits, read_image  # noqa: E402
 from mnist_helpers.distributed import (  # noqa: E402
     distribute_dataset,
     gradient_bytes,
@@ -24,7 +30,9 @@ from mnist_helpers.evaluation import (  # noqa: E402
     predict_labels,
     predict_logits,
 )
-from mnist_helpers.model import build_model  # noqa: E402
+from mnist_helpers.fast_training import FusedTraining  # noqa: E402
+from mnist_helpers.model import build_convnet, build_model  # noqa: E402
+from mnist_helpers.other_handwriting import load_uci_digits  # noqa: E402
 from mnist_helpers.pipeline import make_dataset  # noqa: E402
 from mnist_helpers.plotting import (  # noqa: E402
     plot_confusion_matrix,
@@ -32,14 +40,30 @@ from mnist_helpers.plotting import (  # noqa: E402
     plot_history,
     plot_probabilities,
 )
+from mnist_helpers.predict import (  # noqa: E402
+    DigitPrediction,
+    load_model,
+    predict_digit,
+    save_model,
+)
 from mnist_helpers.preprocessing import normalize_images  # noqa: E402
+from mnist_helpers.shifting import shift_images  # noqa: E402
 from mnist_helpers.training import make_loss, make_train_step, train, train_epoch  # noqa: E402
+from mnist_helpers.validation import (  # noqa: E402
+    best_epoch,
+    split_validation,
+    train_with_validation,
+)
 
 __all__ = [
+    "DigitPrediction",
     "Evaluation",
+    "FusedTraining",
     "LocalCluster",
     "MnistDataError",
     "WorkerLostError",
+    "best_epoch",
+    "build_convnet",
     "build_model",
     "confusion_matrix",
     "distribute_dataset",
@@ -47,6 +71,8 @@ __all__ = [
     "free_ports",
     "gradient_bytes",
     "load_mnist",
+    "load_model",
+    "load_uci_digits",
     "make_dataset",
     "make_distributed_train_step",
     "make_loss",
@@ -56,11 +82,19 @@ __all__ = [
     "plot_digits",
     "plot_history",
     "plot_probabilities",
+    "predict_digit",
     "predict_labels",
     "predict_logits",
+    "prepare_digit",
+    "prepare_digits",
+    "read_image",
+    "save_model",
+    "shift_images",
+    "split_validation",
     "tf_config",
     "train",
-    "train_distributed",
     "train_epoch",
+    "train_distributed",
+    "train_with_validation",
     "weights_digest",
 ]

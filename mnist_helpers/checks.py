@@ -38,9 +38,15 @@ def check_normalized_images(images: object) -> np.ndarray:
         )
     if images.dtype != np.float32:
         raise MnistDataError(f"Expected float32 pixels in [0, 1], got dtype {images.dtype}.")
-    if images.size and (images.min() < 0 or images.max() > 1):
+    low, high = (images.min(), images.max()) if images.size else (0, 0)
+    if not (np.isfinite(low) and np.isfinite(high)):  # min and max are NaN if any pixel is.
         raise MnistDataError(
-            f"Expected pixels in [0, 1], got values from {images.min():g} to {images.max():g}: "
+            "Got pixels that are NaN or infinite: the model would learn nothing from them "
+            "(loss nan). Normalize the raw uint8 images with normalize_images(images)."
+        )
+    if low < 0 or high > 1:
+        raise MnistDataError(
+            f"Expected pixels in [0, 1], got values from {low:g} to {high:g}: "
             "normalize raw uint8 images with normalize_images(images)."
         )
     return images
@@ -64,6 +70,13 @@ def check_labels(labels: object, expected_length: int | None = None) -> np.ndarr
             "exactly one label, pass matching slices."
         )
     return labels
+
+
+def check_not_empty(images: np.ndarray, task: str) -> np.ndarray:
+    """Return `images` if it holds at least one image: `task` (e.g. "evaluate") needs one."""
+    if not len(images):
+        raise MnistDataError(f"Got 0 images: {task} needs at least one.")
+    return images
 
 
 def check_image_shape(images: object) -> np.ndarray:

@@ -1,8 +1,12 @@
-"""The one exception the package raises for bad data, so callers can catch it by name."""
+"""The one exception family the package raises for bad input, so callers can catch it by name.
+
+`MnistDataError` is a `ValueError`, so code that already catches `ValueError` keeps working.
+"""
 
 
 class MnistDataError(ValueError):
-    """MNIST could not be loaded, or the arrays given to a helper are not what it expects.
+    """Bad input: MNIST could not be loaded, a helper got arrays it cannot use, or a setting is
+    out of range.
 
     The message always says what is wrong and how to fix it.
     """

@@ -6,7 +6,12 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from mnist_helpers.checks import NUM_CLASSES, check_labels, check_normalized_images
+from mnist_helpers.checks import (
+    NUM_CLASSES,
+    check_labels,
+    check_normalized_images,
+    check_not_empty,
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ def confusion_matrix(labels: np.ndarray, predictions: np.ndarray) -> np.ndarray:
 
 def evaluate(model: keras.Model, images: np.ndarray, labels: np.ndarray) -> Evaluation:
     """Accuracy, predictions and confusion matrix of `model` on normalized `images`."""
-    images = check_normalized_images(images)
+    images = check_not_empty(check_normalized_images(images), "evaluate")
     labels = check_labels(labels, expected_length=len(images))
     logits = predict_logits(model, images)
     predictions = predict_labels(logits)

@@ -1,7 +1,8 @@
-"""The seed's input pipeline: shuffle(buffer_size), batch, then prefetch, reshuffled every epoch.
+"""The classroom notebook's input pipeline: shuffle, batch, prefetch, reshuffled every epoch.
 
-The seed writes `Dataset.from_tensor_slices((images, labels)).shuffle(1024).batch(64)`.
-`make_dataset` gives exactly the same batches for the same seed, but shuffles the examples'
+The classroom notebook writes
+`Dataset.from_tensor_slices((images, labels)).shuffle(1024).batch(64)`. `make_dataset` gives
+exactly the same batches for the same random seed, but shuffles the examples'
 indices and gathers each batch of images in one op: the shuffle buffer then holds numbers, not
 images, so even a full shuffle (`shuffle_buffer=len(images)`) costs only a 0.5 MB buffer.
 """
@@ -43,10 +44,9 @@ def make_dataset(
         lambda batch: (tf.gather(images, batch), tf.gather(labels, batch))
     )
     # The tf.data autotuner (on by default) tunes buffers and threads that this small in-memory
-    # pipeline does not need, and it stalls the end of an epoch here: with it on, 2 of 8 epochs
-    # of the course loop (4 of 8 with one call per step) took exactly 5.1 s instead of ~2.5 s,
-    # none with it off (benchmarks/train_loop.py). One prefetched batch is enough: making a
-    # batch takes ~0.3 ms, a training step ~2 ms.
+    # pipeline does not need, and on a shared 2-core machine it stalled the end of some epochs
+    # (benchmarks/README.md). One prefetched batch is enough: gathering a batch is a small
+    # fraction of a training step.
     options = tf.data.Options()
     options.autotune.enabled = False
     return dataset.prefetch(1).with_options(options)

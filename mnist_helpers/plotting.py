@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from mnist_helpers.checks import IMAGE_SIDE, NUM_CLASSES, check_image_shape, check_labels
+from mnist_helpers.errors import MnistDataError
 
 
 def plot_digits(
@@ -18,6 +19,7 @@ def plot_digits(
 
     Takes raw or normalized images, square (N, 28, 28) or flat (N, 784).
     """
+    _check_ncols(ncols)
     images = check_image_shape(images).reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
     labels = check_labels(labels, expected_length=len(images))
     if predictions is not None:
@@ -46,6 +48,7 @@ def plot_probabilities(
     Shows how sure the model was, and whether the true digit (blue bar) came close to a wrong
     prediction (red bar). `probabilities` is `Evaluation.probabilities`: one row per image.
     """
+    _check_ncols(ncols)
     images = check_image_shape(images).reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
     labels = check_labels(labels, expected_length=len(images))
     probabilities = _check_probabilities(probabilities, expected_length=len(images))
@@ -83,6 +86,7 @@ def plot_probabilities(
 
 def plot_history(history: dict[str, list[float]]) -> Figure:
     """Loss and accuracy per epoch, side by side, from the history `train` returns."""
+    _check_history(history)
     fig, (loss_ax, accuracy_ax) = plt.subplots(1, 2, figsize=(10, 3.5))
     epochs = np.arange(1, len(history["loss"]) + 1)
     loss_ax.plot(epochs, history["loss"], marker="o")
@@ -100,7 +104,7 @@ def plot_confusion_matrix(confusion: np.ndarray) -> Figure:
     """The confusion matrix as a heat map with its counts written in each cell."""
     confusion = np.asarray(confusion)
     if confusion.shape != (NUM_CLASSES, NUM_CLASSES):
-        raise ValueError(f"Expected a 10 x 10 confusion matrix, got shape {confusion.shape}.")
+        raise MnistDataError(f"Expected a 10 x 10 confusion matrix, got shape {confusion.shape}.")
     fig, ax = plt.subplots(figsize=(6, 5.5))
     ax.imshow(confusion, cmap="Blues")
     threshold = confusion.max() / 2
@@ -117,14 +121,37 @@ def plot_confusion_matrix(confusion: np.ndarray) -> Figure:
 def _check_probabilities(probabilities: object, expected_length: int) -> np.ndarray:
     probabilities = np.asarray(probabilities, dtype=float)
     if probabilities.shape != (expected_length, NUM_CLASSES):
-        raise ValueError(
+        raise MnistDataError(
             f"Expected probabilities of shape ({expected_length}, {NUM_CLASSES}), one row per "
             f"image, got {probabilities.shape}."
         )
     valid = np.all(probabilities >= 0) and np.allclose(probabilities.sum(axis=1), 1, atol=1e-3)
     if not valid:
-        raise ValueError(
+        raise MnistDataError(
             "Each row of probabilities must be >= 0 and sum to 1: pass Evaluation.probabilities "
             "(the softmax of the logits), not the logits."
         )
     return probabilities
+
+
+def _check_ncols(ncols: object) -> None:
+    if not isinstance(ncols, int) or ncols < 1:
+        raise MnistDataError(
+            f"ncols is the number of columns of the grid: at least 1, got {ncols!r}."
+        )
+
+
+def _check_history(history: object) -> None:
+    keys = ("loss", "accuracy")
+    shapes = [np.shape(history.get(key)) for key in keys] if isinstance(history, dict) else []
+    if len(shapes) != 2 or shapes[0] != shapes[1] or len(shapes[0]) != 1 or not shapes[0][0]:
+        raise MnistDataError(
+            "plot_history needs the history train() returns: a dict with lists 'loss' and "
+            f"'accuracy' of one value per epoch, at least one; got {_describe(history)}."
+        )
+
+
+def _describe(history: object) -> str:
+    if not isinstance(history, dict):
+        return type(history).__name__
+    return "{" + ", ".join(f"{key!r}: {np.shape(value)}" for key, value in history.items()) + "}"

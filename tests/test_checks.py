@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 from mnist_helpers import MnistDataError
-from mnist_helpers.checks import check_labels, check_normalized_images, check_raw_images
+from mnist_helpers.checks import (
+    check_labels,
+    check_normalized_images,
+    check_not_empty,
+    check_raw_images,
+)
 
 
 @pytest.mark.parametrize("shape", [(5, 28, 28), (5, 784), (0, 784)])
@@ -92,3 +97,16 @@ def test_labels_of_another_length_are_refused():
 def test_errors_are_value_errors_for_callers_who_catch_those():
     with pytest.raises(ValueError):
         check_labels([[1]])
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_nan_or_infinite_pixels_are_refused(bad):
+    images = np.full((2, 784), 0.5, np.float32)
+    images[1, 100] = bad
+    with pytest.raises(MnistDataError, match="NaN or infinite.*loss nan"):
+        check_normalized_images(images)
+
+
+def test_an_empty_batch_is_refused_where_a_task_needs_images():
+    with pytest.raises(MnistDataError, match="Got 0 images: evaluate needs at least one"):
+        check_not_empty(np.zeros((0, 784), np.float32), "evaluate")

@@ -2,7 +2,10 @@
 
 import gzip
 import inspect
+import io
 import json
+import tracemalloc
+import zipfile
 from pathlib import Path
 
 import keras
@@ -11,6 +14,7 @@ import pytest
 
 from mnist_helpers import MnistDataError, load_mnist
 from mnist_helpers.data import KERAS_MNIST_SHA256, keras_cache_path, sha256_of
+from mnist_helpers.idx import MAX_ARRAY_BYTES
 
 KEYS = ("x_train", "y_train", "x_test", "y_test")
 
@@ -69,7 +73,7 @@ def test_unknown_source_names_the_choices():
 def test_env_pins_auto_to_the_sample_without_a_notice(monkeypatch, capfd, sample):
     monkeypatch.setenv("MNIST_SOURCE", "sample")
     assert_same_arrays(load_mnist(), sample)
-    assert capfd.readouterr().err == ""
+    assert capfd.readouterr() == ("", "")  # No notice, on either stream.
 
 
 def test_env_pins_auto_to_a_folder(monkeypatch, tmp_path, sample, write_idx_folder):
@@ -205,6 +209,108 @@ def test_npz_with_one_hot_labels_is_refused(tmp_path, sample):
         load_mnist(path)
 
 
+def npy_header(shape: tuple[int, ...], descr: str = "|u1") -> bytes:
+    """A .npy version 1.0 header that declares `shape` and `descr`, whatever follows it."""
+    buffer = io.BytesIO()
+    header = {"descr": descr, "fortran_order": False, "shape": shape}
+    np.lib.format.write_array_header_1_0(buffer, header)
+    return buffer.getvalue()
+
+
+def write_npz_members(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_npy_file_named_npz_is_refused(tmp_path, sample):
+    path = tmp_path / "mnist.npz"
+    np.save(tmp_path / "x.npy", sample["x_test"])
+    path.write_bytes((tmp_path / "x.npy").read_bytes())
+    with pytest.raises(MnistDataError, match="mnist.npz could not be read as an .npz file"):
+        load_mnist(path)
+
+
+def test_zip_member_without_the_numpy_header_is_refused(tmp_path):
+    members = {f"{key}.npy": b"PK but not NumPy" for key in KEYS}
+    path = write_npz_members(tmp_path / "mnist.npz", members)
+    with pytest.raises(MnistDataError, match="could not be read as an .npz file .*magic string"):
+        load_mnist(path)
+
+
+def test_npz_header_claiming_730_gib_is_refused_before_allocating(tmp_path):
+    members = {f"{key}.npy": npy_header((1_000_000_000, 28, 28)) for key in KEYS}
+    path = write_npz_members(tmp_path / "mnist.npz", members)
+    with pytest.raises(MnistDataError, match=r"declares an array of 784,000,000,000 bytes"):
+        load_mnist(path)
+
+
+def test_npz_that_inflates_beyond_the_cap_is_refused_in_bounded_memory(tmp_path, sample):
+    # One image more than the cap allows, all zeros: 549 MB of arrays in a 0.5 MB file.
+    images = MAX_ARRAY_BYTES // 784 + 1
+    path = tmp_path / "mnist.npz"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        with archive.open("x_train.npy", "w", force_zip64=True) as member:
+            member.write(npy_header((images, 28, 28)))
+            for _ in range(images // 10_000 + 1):
+                member.write(bytes(min(10_000, images) * 784))
+        archive.writestr("y_train.npy", npy_header((images,)) + bytes(images))
+        for key in ("x_test", "y_test"):
+            buffer = io.BytesIO()
+            np.save(buffer, sample[key])
+            archive.writestr(f"{key}.npy", buffer.getvalue())
+    assert path.stat().st_size < 5_000_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(MnistDataError, match="more than the 548,800,000 .ten times MNIST."):
+            load_mnist(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5_000_000
+
+
+def test_npz_of_pickled_objects_is_refused_without_unpickling(tmp_path):
+    members = {f"{key}.npy": npy_header((2,), descr="|O") + b"\x80\x04." for key in KEYS}
+    path = write_npz_members(tmp_path / "mnist.npz", members)
+    with pytest.raises(MnistDataError, match="holds Python objects, which are never unpickled"):
+        load_mnist(path)
+
+
+def test_npz_with_an_upper_case_suffix_loads(tmp_path, sample):
+    path = save_npz(tmp_path / "mnist.npz", sample).rename(tmp_path / "MNIST.NPZ")
+    assert_same_arrays(load_mnist(path), sample)
+
+
+def test_npz_with_no_images_is_refused(tmp_path, sample):
+    path = save_npz(tmp_path / "mnist.npz", sample, x_test=sample["x_test"][:0])
+    path = save_npz(
+        path, {**sample, "x_test": sample["x_test"][:0], "y_test": sample["y_test"][:0]}
+    )
+    with pytest.raises(MnistDataError, match="holds no test images"):
+        load_mnist(path)
+
+
+def test_plain_idx_file_beside_its_gzip_is_refused(idx_folder):
+    labels = idx_folder / "t10k-labels-idx1-ubyte"
+    (idx_folder / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(labels.read_bytes()))
+    with pytest.raises(MnistDataError, match="both t10k-labels-idx1-ubyte and .*gz, which may"):
+        load_mnist(idx_folder)
+
+
+@pytest.mark.parametrize("source", ["", None, 0, b"sample", ["sample"]])
+def test_a_source_that_is_no_name_or_path_is_refused(source):
+    with pytest.raises(MnistDataError, match="source must be 'auto', 'keras', 'sample' or a path"):
+        load_mnist(source)
+
+
+def test_a_bad_mnist_source_in_the_environment_says_where_it_came_from(monkeypatch):
+    monkeypatch.setenv("MNIST_SOURCE", "garbage")
+    with pytest.raises(MnistDataError, match="^MNIST_SOURCE='garbage' in the environment: Unknown"):
+        load_mnist()
+
+
 # The Keras download and its cache.
 
 
@@ -238,24 +344,62 @@ else:
 
 def test_keras_offline_without_cache_says_how_to_fix(offline_python):
     result = offline_python(OFFLINE_LOAD.format(source="keras"))
-    assert "MnistDataError: MNIST could not be downloaded" in result.stdout, result.stderr
+    assert "MnistDataError: MNIST could not be loaded with Keras (download failed:" in result.stdout
     assert str(offline_python.keras_cache) in result.stdout
     assert "load_mnist('sample')" in result.stdout
+    assert result.stderr == ""
 
 
-def test_keras_offline_with_corrupted_cache_says_corrupted(offline_python):
-    offline_python.keras_cache.write_bytes(b"half an npz" * 1000)
+def test_keras_offline_with_corrupted_cache_keeps_the_file_and_names_it(offline_python):
+    cache = offline_python.keras_cache
+    cache.write_bytes(b"half an npz" * 1000)
     result = offline_python(OFFLINE_LOAD.format(source="keras"))
-    assert f"MnistDataError: The cached {offline_python.keras_cache} was corrupted" in result.stdout
-    assert KERAS_MNIST_SHA256[:12] in result.stdout, result.stderr
-    # The message says Keras removed the bad file: it is gone, so no later run trains on it.
-    assert not offline_python.keras_cache.exists()
+    (kept,) = cache.parent.glob("mnist.npz.*.corrupt")
+    assert kept.read_bytes() == b"half an npz" * 1000  # Moved aside, never deleted.
+    assert not cache.exists()  # So no later run loads it, or Keras deletes it.
+    assert f"the cached {cache} is not the published file" in result.stdout, result.stderr
+    assert f"kept as {kept}" in result.stdout
 
 
-def test_auto_offline_falls_back_to_the_sample_with_one_line(offline_python):
+def test_auto_offline_falls_back_to_the_sample_with_one_line_on_stdout(offline_python):
     result = offline_python(OFFLINE_LOAD.format(source="auto"))
-    assert "loaded (4000, 28, 28) (1000, 28, 28)" in result.stdout, result.stderr
-    notice = result.stderr.splitlines()
-    assert len(notice) == 1, result.stderr
-    assert notice[0].startswith("MNIST ")
-    assert "using the embedded sample of 5,000 real MNIST digits" in notice[0]
+    notice, loaded = result.stdout.splitlines()  # Nothing else: no Keras "Downloading data".
+    assert loaded == "loaded (4000, 28, 28) (1000, 28, 28)"
+    assert notice.startswith("Full MNIST not available (download failed: ")
+    assert "using the embedded sample of 5,000 real MNIST digits" in notice
+    assert result.stderr == ""  # Jupyter would show stderr in a pink box, as an error.
+
+
+def test_auto_offline_with_corrupted_cache_names_the_kept_file_in_its_one_line(
+    monkeypatch, tmp_path, capsys, sample
+):
+    # In this process: offline, Keras is never called, so only mnist_helpers reads KERAS_HOME.
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    cache = keras_cache_path()
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(b"not mnist")
+    monkeypatch.delenv("MNIST_SOURCE")
+    assert_same_arrays(load_mnist(), sample)
+    (kept,) = cache.parent.glob("mnist.npz.*.corrupt")
+    assert kept.read_bytes() == b"not mnist"
+    (notice,) = capsys.readouterr().out.splitlines()
+    assert f"kept as {kept}; download failed:" in notice
+
+
+def test_unreadable_cache_falls_back_to_the_sample(monkeypatch, tmp_path, capsys, sample):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.delenv("MNIST_SOURCE")
+    cache = keras_cache_path()
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(b"x")
+
+    def unreadable(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("mnist_helpers.data.sha256_of", unreadable)  # chmod 000 binds no root.
+    assert_same_arrays(load_mnist(), sample)
+    (notice,) = capsys.readouterr().out.splitlines()
+    assert f"the cached {cache} cannot be used: Permission denied" in notice
+    assert cache.read_bytes() == b"x"
+    with pytest.raises(MnistDataError, match="cannot be used: Permission denied"):
+        load_mnist("keras")

@@ -106,3 +106,15 @@ def test_confusion_matrix_refuses_one_hot_labels():
 def test_confusion_matrix_refuses_predictions_out_of_range():
     with pytest.raises(MnistDataError, match="class ids 0-9, got values from 0 to 10"):
         confusion_matrix(np.array([0, 1]), np.array([0, 10]))
+
+
+def test_evaluate_refuses_zero_images(model, normalized):
+    with pytest.raises(MnistDataError, match="Got 0 images: evaluate needs at least one"):
+        evaluate(model, normalized["x_test"][:0], normalized["y_test"][:0])
+
+
+def test_evaluate_refuses_nan_pixels(model, normalized):
+    images = normalized["x_test"][:10].copy()
+    images[3, 5] = np.nan
+    with pytest.raises(MnistDataError, match="NaN or infinite"):
+        evaluate(model, images, normalized["y_test"][:10])

@@ -60,12 +60,12 @@ def test_unused_grid_cells_are_blank() -> None:
 
 def test_logits_instead_of_probabilities_are_refused_with_a_hint() -> None:
     logits = np.random.default_rng(0).normal(size=(3, 10)) * 5
-    with pytest.raises(ValueError, match="not the logits"):
+    with pytest.raises(MnistDataError, match="not the logits"):
         plot_probabilities(IMAGES, LABELS, logits)
 
 
 def test_probabilities_of_the_wrong_shape_are_refused() -> None:
-    with pytest.raises(ValueError, match=r"shape \(3, 10\)"):
+    with pytest.raises(MnistDataError, match=r"shape \(3, 10\)"):
         plot_probabilities(IMAGES, LABELS, one_hot_ish([7, 2]))
 
 
@@ -79,3 +79,8 @@ def test_refuses_images_that_are_not_28_by_28(sample):
         plot_probabilities(
             sample["x_train"][:3, :14, :14], sample["y_train"][:3], one_hot_ish([0, 1, 2])
         )
+
+
+def test_refuses_a_grid_without_columns() -> None:
+    with pytest.raises(MnistDataError, match="at least 1, got 0"):
+        plot_probabilities(IMAGES, LABELS, one_hot_ish([7, 2, 1]), ncols=0)

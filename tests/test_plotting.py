@@ -74,10 +74,26 @@ def test_plot_confusion_matrix_writes_every_count():
 
 
 def test_plot_confusion_matrix_refuses_another_shape():
-    with pytest.raises(ValueError, match=r"10 x 10 confusion matrix, got shape \(9, 9\)"):
+    with pytest.raises(MnistDataError, match=r"10 x 10 confusion matrix, got shape \(9, 9\)"):
         plot_confusion_matrix(np.zeros((9, 9), int))
 
 
 def test_plot_digits_refuses_images_that_are_not_28_by_28(sample):
     with pytest.raises(MnistDataError, match=r"shape \(N, 28, 28\) or \(N, 784\)"):
         plot_digits(sample["x_train"][:4, :14, :14], sample["y_train"][:4])
+
+
+@pytest.mark.parametrize("ncols", [0, -1, 2.5])
+def test_plot_digits_refuses_a_grid_without_columns(sample, ncols):
+    with pytest.raises(MnistDataError, match=f"at least 1, got {ncols}"):
+        plot_digits(sample["x_train"][:4], sample["y_train"][:4], ncols=ncols)
+
+
+@pytest.mark.parametrize(
+    "history",
+    [{}, {"loss": []}, {"loss": [], "accuracy": []}, {"loss": [0.5], "accuracy": [0.9, 0.95]}],
+    ids=["empty", "no-accuracy", "no-epochs", "unequal"],
+)
+def test_plot_history_refuses_what_train_does_not_return(history):
+    with pytest.raises(MnistDataError, match="needs the history train\\(\\) returns"):
+        plot_history(history)

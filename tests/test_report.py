@@ -1,13 +1,21 @@
 """The main job (run_job): the seed's settings reach 90% on the sample, repeatably."""
 
 import json
+import os
+import signal
+import threading
+from dataclasses import replace
+from pathlib import Path
 
 import matplotlib.image
+import numpy as np
 import pytest
 
-from mnist_helpers.report import JobSettings, run_job
+from mnist_helpers import MnistDataError
+from mnist_helpers.report import InterruptedAfterWriting, JobSettings, run_job, write_report
 
 SEED_SETTINGS = JobSettings(source="sample", progress=False)
+HISTORY = {"loss": [0.5, 0.3], "accuracy": [0.8, 0.9]}
 
 
 def without_wall_time(metrics: dict) -> dict:
@@ -53,3 +61,83 @@ def test_same_seed_gives_the_same_metrics(job, tmp_path):
     first, _ = job
     second = run_job(SEED_SETTINGS, tmp_path)
     assert without_wall_time(second) == without_wall_time(first)
+
+
+# The report is written whole or not at all.
+
+
+@pytest.fixture
+def previous_report(tmp_path) -> Path:
+    """A report folder as an earlier run left it."""
+    output = tmp_path / "report"
+    output.mkdir()
+    for name in ("metrics.json", "training_curves.png", "confusion_matrix.png"):
+        (output / name).write_text(f"earlier {name}")
+    return output
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+def test_ctrl_c_while_the_report_is_drawn_leaves_the_previous_report_whole(
+    previous_report, monkeypatch
+):
+    before = contents(previous_report)
+
+    def interrupted(confusion):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("mnist_helpers.report.plot_confusion_matrix", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_job(replace(SEED_SETTINGS, epochs=1), previous_report)
+    assert contents(previous_report) == before
+    assert [path.name for path in previous_report.parent.iterdir()] == ["report"]  # No temp left.
+
+
+def test_a_new_report_replaces_every_file_of_the_previous_one(previous_report):
+    write_report(previous_report, {"test_accuracy": 0.5}, HISTORY, np.eye(10, dtype=int))
+    assert json.loads((previous_report / "metrics.json").read_text()) == {"test_accuracy": 0.5}
+    written = contents(previous_report)
+    assert sorted(written) == ["confusion_matrix.png", "metrics.json", "training_curves.png"]
+    assert all(not data.startswith(b"earlier") for data in written.values())
+    assert [path.name for path in previous_report.parent.iterdir()] == ["report"]
+
+
+def test_ctrl_c_during_the_move_is_held_until_the_report_is_whole(previous_report, monkeypatch):
+    moves = []
+
+    def replace_then_ctrl_c(source, target):
+        if not moves:
+            os.kill(os.getpid(), signal.SIGINT)  # Held: Python sees it only after the move.
+        moves.append(Path(target).name)
+        os.rename(source, target)
+
+    monkeypatch.setattr("mnist_helpers.report.os.replace", replace_then_ctrl_c)
+    # Another thread, as TensorFlow starts many: the signal may reach it rather than this one.
+    stop = threading.Event()
+    other_thread = threading.Thread(target=stop.wait)
+    other_thread.start()
+    try:
+        with pytest.raises(InterruptedAfterWriting):
+            write_report(previous_report, {"test_accuracy": 0.5}, HISTORY, np.eye(10, dtype=int))
+    finally:
+        stop.set()
+        other_thread.join()
+    assert moves == ["training_curves.png", "confusion_matrix.png", "metrics.json"]
+    assert json.loads((previous_report / "metrics.json").read_text()) == {"test_accuracy": 0.5}
+
+
+@pytest.mark.parametrize("under", [False, True], ids=["a-file", "under-a-file"])
+def test_an_output_that_is_a_file_is_refused_before_loading_data(tmp_path, monkeypatch, under):
+    file = tmp_path / "notes.txt"
+    file.write_text("mine")
+    output = file / "report" if under else file
+
+    def no_loading(source):
+        raise AssertionError("load_mnist was called")
+
+    monkeypatch.setattr("mnist_helpers.report.load_mnist", no_loading)
+    with pytest.raises(MnistDataError, match="notes.txt.* a file: choose a folder"):
+        run_job(SEED_SETTINGS, output)
+    assert file.read_text() == "mine"
