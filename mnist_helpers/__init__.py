@@ -12,8 +12,16 @@ check_tensorflow_installed()  # Missing: say what to install, not a traceback fr
 import_tensorflow_quietly()  # Before any module below imports TensorFlow.
 check_tensorflow_version(sys.modules["tensorflow"].__version__)
 
+from mnist_helpers.cluster import LocalCluster, WorkerLostError, free_ports, tf_config  # noqa: E402
 from mnist_helpers.data import load_mnist  # noqa: E402
 from mnist_helpers.digit_image import prepare_digit, prepare_digits, read_image  # noqa: E402
+from mnist_helpers.distributed import (  # noqa: E402
+    distribute_dataset,
+    gradient_bytes,
+    make_distributed_train_step,
+    train_distributed,
+    weights_digest,
+)
 from mnist_helpers.errors import MnistDataError  # noqa: E402
 from mnist_helpers.evaluation import (  # noqa: E402
     Evaluation,
@@ -51,16 +59,22 @@ __all__ = [
     "DigitPrediction",
     "Evaluation",
     "FusedTraining",
+    "LocalCluster",
     "MnistDataError",
+    "WorkerLostError",
     "best_epoch",
     "build_convnet",
     "build_model",
     "confusion_matrix",
+    "distribute_dataset",
     "evaluate",
+    "free_ports",
+    "gradient_bytes",
     "load_mnist",
     "load_model",
     "load_uci_digits",
     "make_dataset",
+    "make_distributed_train_step",
     "make_loss",
     "make_train_step",
     "normalize_images",
@@ -77,7 +91,10 @@ __all__ = [
     "save_model",
     "shift_images",
     "split_validation",
+    "tf_config",
     "train",
     "train_epoch",
+    "train_distributed",
     "train_with_validation",
+    "weights_digest",
 ]

@@ -12,8 +12,10 @@ import sys
 from pathlib import Path
 
 from mnist_helpers import predict_cli
+from mnist_helpers.cluster import WorkerLostError
 from mnist_helpers.errors import MnistDataError
 from mnist_helpers.report import InterruptedAfterWriting, JobSettings, check_output_dir, run_job
+from mnist_helpers.worker import run_workers
 
 INTERRUPTED_EXIT_CODE = 130  # 128 + SIGINT, what shells report for Ctrl-C.
 MAX_SEED = 2**32 - 1  # NumPy's seeds, which keras.utils.set_random_seed sets, stop there.
@@ -36,9 +38,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     try:
         with _sigterm_as_ctrl_c():
-            metrics = run_job(settings, args.output)
+            if args.workers > 1:
+                metrics = run_workers(settings, args.workers, args.output, args.checkpoints)
+            else:
+                metrics = run_job(settings, args.output)
     except MnistDataError as error:
         parser.error(str(error))  # A clear message and exit code 2, not a traceback.
+    except WorkerLostError as error:
+        parser.exit(3, f"{parser.prog}: {error}\n")
     except KeyboardInterrupt as stop:
         written = (
             f"report written to {args.output}/"
@@ -75,6 +82,8 @@ def _make_parser() -> argparse.ArgumentParser:
     # A string default, so that argparse checks it like a given folder.
     parser.add_argument("--output", type=_output_dir, default="reports/latest")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parser.add_argument("--workers", type=_at_least_one, default=1, help="N processes, 127.0.0.1")
+    parser.add_argument("--checkpoints", type=Path, help="with --workers: resume from here")
     return parser
 
 
