@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command per task on a fresh machine: sets up .venv on first use (or when
 # requirements.txt changes), then runs the task.
-#   ./run.sh train     train the seed's model, evaluate it, write reports/latest/
+#   ./run.sh train     train the classroom notebook's model, evaluate it, write reports/latest/
 #   ./run.sh test      unit tests + every notebook re-executed and compared by nbval
 #   ./run.sh lint      ruff on the package, tests, scripts and the notebooks' text twins
 #   ./run.sh notebooks re-execute the chapters on the embedded sample, storing fresh outputs

@@ -1,4 +1,4 @@
-"""`python -m mnist_helpers`: train the seed's model, evaluate it, write a report.
+"""`python -m mnist_helpers`: train the classroom notebook's model, evaluate it, write a report.
 
 Bad options are usage errors before any work: numbers out of range, an output folder that
 cannot be written. Ctrl-C or SIGTERM stops the job with one line saying what was written,
@@ -65,8 +65,8 @@ def _make_parser() -> argparse.ArgumentParser:
     defaults = JobSettings()
     parser = argparse.ArgumentParser(
         prog="python -m mnist_helpers",
-        description="Train the seed's 784-784-256-10 model on MNIST, evaluate it on the test "
-        "set, and write metrics.json, plots and model.keras to the output folder.",
+        description="Train the classroom notebook's 784-784-256-10 model on MNIST, evaluate it "
+        "on the test set, and write metrics.json, plots and model.keras to the output folder.",
         epilog="Then read the digits in your image files: python -m mnist_helpers predict --help",
     )
     parser.add_argument(

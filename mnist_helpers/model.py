@@ -1,5 +1,5 @@
-"""The course's classifiers: the seed's MLP (784 -> Dense 784 relu -> Dense 256 relu -> Dense 10
-logits) and, from chapter 7, a small convnet."""
+"""The course's classifiers: the classroom notebook's MLP (784 -> Dense 784 relu -> Dense 256
+relu -> Dense 10 logits) and, from chapter 7, a small convnet."""
 
 import keras
 
@@ -9,7 +9,7 @@ HIDDEN_UNITS = (784, 256)
 
 
 def build_model(seed: int | None = None) -> keras.Sequential:
-    """The seed's model, its last layer without activation so it outputs logits.
+    """The classroom notebook's model, its last layer without activation so it outputs logits.
 
     A `seed` makes the initial weights repeatable. The input shape is declared, so the
     weights exist and `model.summary()` can count parameters before any training.

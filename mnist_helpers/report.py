@@ -1,4 +1,4 @@
-"""The main job: train the seed's model, evaluate it on the test set, write a small report.
+"""The main job: train the classroom notebook's model, evaluate it on the test set, report.
 
 The report folder holds `metrics.json`, two plots and the trained model, `model.keras`. It is
 written whole or not at all: the files are made in a temporary folder beside it and moved into
@@ -38,7 +38,7 @@ MODEL = "model.keras"  # For `python -m mnist_helpers predict` and mnist_helpers
 
 @dataclass(frozen=True)
 class JobSettings:
-    """The seed's settings, with a seed so that two runs give the same metrics."""
+    """The classroom notebook's settings, with a random seed: two runs give the same metrics."""
 
     source: str = "auto"
     epochs: int = 5

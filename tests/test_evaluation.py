@@ -18,7 +18,7 @@ from mnist_helpers import (
 
 @pytest.fixture(scope="module")
 def model(normalized):
-    """The seed's model after one epoch on the sample: right often, wrong sometimes."""
+    """The classroom notebook's model after one epoch on the sample: often right, sometimes not."""
     model = build_model(seed=0)
     dataset = make_dataset(normalized["x_train"], normalized["y_train"], seed=0)
     train(model, dataset, epochs=1, progress=False)

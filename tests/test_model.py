@@ -1,4 +1,7 @@
-"""build_model: the seed's 784-784-256-10 network, outputting logits, repeatable from a seed."""
+"""build_model: the classroom notebook's 784-784-256-10 network, outputting logits.
+
+Its initial weights are repeatable from a random seed.
+"""
 
 import math
 

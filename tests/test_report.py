@@ -1,4 +1,4 @@
-"""The main job (run_job): the seed's settings reach 90% on the sample, repeatably."""
+"""The main job (run_job): the classroom notebook's settings reach 90% on the sample, repeatably."""
 
 import json
 import os
@@ -14,7 +14,7 @@ import pytest
 from mnist_helpers import MnistDataError
 from mnist_helpers.report import InterruptedAfterWriting, JobSettings, run_job, write_report
 
-SEED_SETTINGS = JobSettings(source="sample", progress=False)
+CLASSROOM_SETTINGS = JobSettings(source="sample", progress=False)
 HISTORY = {"loss": [0.5, 0.3], "accuracy": [0.8, 0.9]}
 
 
@@ -24,13 +24,14 @@ def without_wall_time(metrics: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def job(tmp_path_factory):
-    """One run of the main job with the seed's settings, and the folder it reported to."""
+    """One run of the main job with the classroom notebook's settings, and its report folder."""
     output = tmp_path_factory.mktemp("report")
-    return run_job(SEED_SETTINGS, output), output
+    return run_job(CLASSROOM_SETTINGS, output), output
 
 
-def test_seed_settings_are_the_seed_notebook_ones():
-    assert (SEED_SETTINGS.batch_size, SEED_SETTINGS.epochs, SEED_SETTINGS.seed) == (64, 5, 0)
+def test_default_settings_are_the_classroom_notebook_ones():
+    settings = CLASSROOM_SETTINGS
+    assert (settings.batch_size, settings.epochs, settings.seed) == (64, 5, 0)
 
 
 def test_reaches_90_percent_on_the_sample(job):
@@ -59,7 +60,7 @@ def test_report_folder_holds_the_metrics_and_both_plots(job):
 
 def test_same_seed_gives_the_same_metrics(job, tmp_path):
     first, _ = job
-    second = run_job(SEED_SETTINGS, tmp_path)
+    second = run_job(CLASSROOM_SETTINGS, tmp_path)
     assert without_wall_time(second) == without_wall_time(first)
 
 
@@ -90,7 +91,7 @@ def test_ctrl_c_while_the_report_is_drawn_leaves_the_previous_report_whole(
 
     monkeypatch.setattr("mnist_helpers.report.plot_confusion_matrix", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        run_job(replace(SEED_SETTINGS, epochs=1), previous_report)
+        run_job(replace(CLASSROOM_SETTINGS, epochs=1), previous_report)
     assert contents(previous_report) == before
     assert [path.name for path in previous_report.parent.iterdir()] == ["report"]  # No temp left.
 
@@ -139,5 +140,5 @@ def test_an_output_that_is_a_file_is_refused_before_loading_data(tmp_path, monke
 
     monkeypatch.setattr("mnist_helpers.report.load_mnist", no_loading)
     with pytest.raises(MnistDataError, match="notes.txt.* a file: choose a folder"):
-        run_job(SEED_SETTINGS, output)
+        run_job(CLASSROOM_SETTINGS, output)
     assert file.read_text() == "mine"
