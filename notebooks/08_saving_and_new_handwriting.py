@@ -139,9 +139,9 @@ assert test_accuracy >= 0.90
 model_path = save_model(model, workdir / "mnist_mlp.keras")
 with zipfile.ZipFile(model_path) as archive:
     print(sorted(archive.namelist()))
-print(f"{model_path.name}: {model_path.stat().st_size:,} bytes")
+print(f"{model_path.name}: {model_path.stat().st_size / 1e6:.1f} MB")  # Varies by a few bytes.
 weights = model.count_params()
-print(f"the weights alone: {weights:,} float32 numbers = {weights * 4:,} bytes")
+print(f"the weights alone: {weights:,} float32 numbers = {weights * 4 / 1e6:.1f} MB")
 
 # %%
 assert {"config.json", "model.weights.h5"} <= set(zipfile.ZipFile(model_path).namelist())
