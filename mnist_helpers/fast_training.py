@@ -137,6 +137,7 @@ class FusedTraining:
             if not batch.has_value():
                 break
             images, labels = batch.get_value()
+            labels = tf.cast(labels, tf.int32)  # Any integer labels, as Keras' loss takes them.
             # The step reads the weights only after the previous step wrote them: a while
             # loop otherwise starts the next iteration's reads as soon as their inputs are ready.
             loss, step_correct = self.step(images, labels, after=loss_sum)

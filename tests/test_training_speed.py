@@ -101,6 +101,19 @@ def test_fused_training_gives_the_taught_loops_weights(sample):
         np.testing.assert_allclose(quick, plain, rtol=0, atol=1e-5)
 
 
+def test_fused_training_takes_labels_of_any_integer_type_as_keras_does(sample):
+    (x, y), _ = sample
+    images = x[:256].reshape(-1, 784).astype("float32") / 255
+    runs = {}
+    for dtype in ("uint8", "int64"):  # MNIST's own labels are uint8.
+        batches = tf.data.Dataset.from_tensor_slices((images, y[:256].astype(dtype))).batch(64)
+        training = fused()
+        runs[dtype] = (training.epoch(batches, progress=False), weights(training.model))
+    assert runs["uint8"][0] == runs["int64"][0]
+    for uint8, int64 in zip(runs["uint8"][1], runs["int64"][1], strict=True):
+        np.testing.assert_array_equal(uint8, int64)
+
+
 def test_several_steps_per_call_train_exactly_like_one(sample):
     (x, y), _ = sample
     dataset = make_dataset(x[:1000], y[:1000], shuffle_buffer=None)
