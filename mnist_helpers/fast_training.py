@@ -107,20 +107,21 @@ class FusedTraining:
         self.accuracy.reset_state()
         batches = iter(dataset)
         loss_sum, correct, seen, steps = 0.0, 0.0, 0.0, 0
-        total = int(dataset.cardinality())
-        bar = tqdm(total=total if total > 0 else None, desc=description, disable=not progress)
-        while True:
-            call_loss, call_correct, call_seen, call_steps = self.run_steps(
-                batches, tf.constant(self.steps_per_call)
-            )
-            if int(call_steps) == 0:
-                break
-            loss_sum += float(call_loss)
-            correct += float(call_correct)
-            seen += float(call_seen)
-            steps += int(call_steps)
-            bar.update(int(call_steps))
-        bar.close()
+        batch_count = int(dataset.cardinality())  # Negative when unknown.
+        total = batch_count if batch_count > 0 else None
+        # A `with` block closes the bar as an interruption passes, before anything else prints.
+        with tqdm(total=total, desc=description, disable=not progress) as bar:
+            while True:
+                call_loss, call_correct, call_seen, call_steps = self.run_steps(
+                    batches, tf.constant(self.steps_per_call)
+                )
+                if int(call_steps) == 0:
+                    break
+                loss_sum += float(call_loss)
+                correct += float(call_correct)
+                seen += float(call_seen)
+                steps += int(call_steps)
+                bar.update(int(call_steps))
         if steps == 0:
             raise MnistDataError("The dataset gave no batch: check that it is not empty.")
         # What `accuracy.update_state` would have counted, batch by batch: correct / seen.
