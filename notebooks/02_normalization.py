@@ -548,7 +548,7 @@ assert np.array_equal(first_batch.numpy(), normalize_images(x_train[:64]))
 # 再用同样的方式在 `make_dataset(x_train_normalized[:10_000], ...)` 上训练另一个新的
 # `build_model(seed=0)`，检查两者的测试准确率是否大致相同。
 
-# %% tags=["solution", "hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution", "hide-cell"]
 # Solution 1: the pipeline yields the same [0, 1] pixels as normalize_images, and with the same
 # shuffle seed make_dataset draws the same batches as shuffle(1024, seed=0).batch(64), so both
 # models learn from the same numbers in the same order and reach the same accuracy.
@@ -573,7 +573,7 @@ assert abs(pipeline_accuracy - array_accuracy) < 0.03
 # **中文：** 为什么对 `load_mnist` 返回的 `uint8` 数组执行 `x_train /= 255` 会报错，
 # 而 `x_train = x_train / 255` 却可以？结果的数据类型是什么？
 
-# %% tags=["solution", "hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution", "hide-cell"]
 # Solution 2: `/=` writes the result back into the same uint8 array, which cannot hold
 # fractions, so NumPy refuses; `/` makes a new array of float64, 8 bytes per pixel (the
 # course uses float32, half the memory, which is what TensorFlow computes in).
@@ -600,7 +600,7 @@ assert pixels.dtype == np.uint8 and divided.dtype == np.float64 and divided.max(
 # 构建 dataset，因为 `make_dataset` 只接受 [0, 1] 的像素），然后比较测试图片
 # `x_test_normalized` 做与不做同样的标准化时的测试准确率。
 
-# %% tags=["solution", "hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution", "hide-cell"]
 # Solution 3: standardizing shifts the pixels (white paper becomes -mean/std, not 0) as well as
 # scaling them; a shift is not a change of scale, so ReLU's homogeneity does not protect the
 # answers, and skipping it on the test images costs accuracy.
@@ -626,7 +626,7 @@ assert accuracy_without < accuracy_with - 0.05
 # **中文：** 先预测，再检查：把每张归一化后的测试图片乘以 0.5（笔迹变淡），
 # 训练好的模型的准确率、logits 和平均置信度会怎样变化？
 
-# %% tags=["solution", "hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution", "hide-cell"]
 # Solution 4: the same homogeneity in the other direction. The logits roughly halve, so the
 # answers barely change, but softmax of smaller logits is flatter: the model is less sure.
 # 解答 4：同样的正齐次性，只是方向相反：logits 大约减半，所以答案几乎不变，
