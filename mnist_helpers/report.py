@@ -52,11 +52,8 @@ class InterruptedAfterWriting(KeyboardInterrupt):
     """Ctrl-C or SIGTERM came while the report moved into place: held until it was whole."""
 
 
-def run_job(settings: JobSettings, output_dir: Path) -> dict:
-    """Train and evaluate as `settings` say; write metrics.json and the plots to `output_dir`."""
-    started = time.perf_counter()
-    check_output_dir(output_dir)  # Before the data and the training, not after.
-    keras.utils.set_random_seed(settings.seed)
+def job_data(settings: JobSettings) -> tuple:
+    """The job's data as `settings` say: the training batches, the training and test splits."""
     (x_train, y_train), (x_test, y_test) = load_mnist(settings.source)
     dataset = make_dataset(
         normalize_images(x_train),
@@ -65,6 +62,15 @@ def run_job(settings: JobSettings, output_dir: Path) -> dict:
         shuffle_buffer=settings.shuffle_buffer,
         seed=settings.seed,
     )
+    return dataset, (x_train, y_train), (x_test, y_test)
+
+
+def run_job(settings: JobSettings, output_dir: Path) -> dict:
+    """Train and evaluate as `settings` say; write metrics.json and the plots to `output_dir`."""
+    started = time.perf_counter()
+    check_output_dir(output_dir)  # Before the data and the training, not after.
+    keras.utils.set_random_seed(settings.seed)
+    dataset, (x_train, _), (x_test, y_test) = job_data(settings)
     model = build_model(seed=settings.seed)
     history = train(model, dataset, epochs=settings.epochs, progress=settings.progress)
     result = evaluate(model, normalize_images(x_test), y_test)

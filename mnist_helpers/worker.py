@@ -20,15 +20,13 @@ import numpy as np
 import tensorflow as tf
 
 from mnist_helpers.cluster import LocalCluster
-from mnist_helpers.data import load_mnist
 from mnist_helpers.distributed import gradient_bytes, train_distributed, weights_digest
 from mnist_helpers.errors import MnistDataError
 from mnist_helpers.evaluation import confusion_matrix, predict_labels
 from mnist_helpers.model import build_model
-from mnist_helpers.pipeline import make_dataset
 from mnist_helpers.plotting import plot_confusion_matrix, plot_history
 from mnist_helpers.preprocessing import normalize_images
-from mnist_helpers.report import JobSettings
+from mnist_helpers.report import JobSettings, job_data
 
 # A collective operation (the all-reduce of a step) that waits longer than this fails instead
 # of hanging: the last guard when a peer is alive but stuck. A peer that dies is noticed sooner,
@@ -55,14 +53,7 @@ def run_worker(
     options = tf.distribute.experimental.CommunicationOptions(timeout_seconds=collective_timeout)
     strategy = tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
     keras.utils.set_random_seed(settings.seed)  # Same batches and weights on every worker.
-    (x_train, y_train), (x_test, y_test) = load_mnist(settings.source)
-    dataset = make_dataset(
-        normalize_images(x_train),
-        y_train,
-        batch_size=settings.batch_size,
-        shuffle_buffer=settings.shuffle_buffer,
-        seed=settings.seed,
-    )
+    dataset, (x_train, _), (x_test, y_test) = job_data(settings)
     with strategy.scope():
         model = build_model(seed=settings.seed)
     history = train_distributed(
