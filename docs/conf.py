@@ -119,7 +119,8 @@ def chapters_markdown() -> str:
         title, summary = chapter_summary(notebook)
         docname = f"/notebooks/{notebook.stem}"
         run = f"[Open in Colab]({colab_link(notebook)})"
-        rows.append(f"| {{doc}}`{title} <{docname}>` | {summary} | {run} |")
+        link_text = title.replace("`", "")  # A {doc} role's text cannot hold code spans.
+        rows.append(f"| {{doc}}`{link_text} <{docname}>` | {summary} | {run} |")
         entries.append(docname)
     toctree = ["```{toctree}", ":caption: Chapters", ":hidden:", "", *entries, "```"]
     return "\n".join(rows + [""] + toctree)

@@ -7,6 +7,7 @@ two CPU devices of one process (`MirroredStrategy`) or on worker processes, on o
 many (`MultiWorkerMirroredStrategy`); only the strategy changes.
 
 Two details make it the same training as one process:
+
 - each replica divides the sum of its examples' losses by the *global* batch size
   (`tf.nn.compute_average_loss`), so that adding the replicas' gradients gives the gradient
   of the mean loss over the whole batch, as on one device;
