@@ -34,6 +34,7 @@ SEPARATOR = " · "
 # names in it (TensorFlow, epoch), English prose below 0.1 even with a term glossed in Chinese.
 CHINESE_FROM = 0.4
 ENGLISH_UNDER = 0.1
+CHINESE_SIDE_FROM = 0.15  # The Chinese side of `English · 中文`, the other side being English.
 # Left to the notebook as it is: code and outputs, math, figures, signatures, raw HTML.
 NEVER_MARKED = (
     nodes.literal_block,
@@ -58,7 +59,7 @@ def han_share(text: str) -> float | None:
 
 
 def language_of(text: str) -> str | None:
-    """"zh", "en", or None for text with no letters or with both languages in similar amounts."""
+    """ "zh", "en", or None for text with no letters or with both languages in similar amounts."""
     share = han_share(text)
     if share is None:
         return None
@@ -88,15 +89,28 @@ def mark(node: nodes.Element, language: str) -> None:
     node["classes"].append(f"language-{language}")  # docutils writes it as lang="...".
 
 
+def side_languages(before: list, after: list, separator: str) -> list[str | None]:
+    """The languages of two sides of a paragraph. Across ` · ` a short Chinese side with English
+    names in it still counts (`什么是 logits？`, `all-reduce 的代价`) when the other is English."""
+    texts = ["".join(prose_text(node) for node in side) for side in (before, after)]
+    languages = [language_of(text) for text in texts]
+    if separator and languages.count("en") == 1:
+        other = 1 - languages.index("en")
+        if (han_share(texts[other]) or 0) >= CHINESE_SIDE_FROM:
+            languages[other] = "zh"
+    return languages
+
+
 def wrap_sides(element: nodes.Element, before: list, after: list, separator: str) -> bool:
     """Replace `element`'s children by an English and a Chinese span, if the two sides are those
     two languages (in either order); else leave it and return False."""
-    sides = [language_of("".join(prose_text(node) for node in side)) for side in (before, after)]
+    sides = side_languages(before, after, separator)
     if set(sides) != {"en", "zh"}:
         return False
     element.children = []
     for side, language in zip((before, after), sides, strict=True):
-        span = nodes.inline("", "", *[node for node in side if not isinstance(node, nodes.Text) or node])
+        kept = [node for node in side if not isinstance(node, nodes.Text) or node]  # No "".
+        span = nodes.inline("", "", *kept)
         mark(span, language)
         element.append(span)
         if separator and side is before:

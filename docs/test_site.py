@@ -247,6 +247,7 @@ def test_chinese_text_renders_with_real_glyphs(browser: webdriver.Chrome, site: 
     bilingual = []
     for page in PAGES:
         open_page(browser, urljoin(site, page))
+        choose(browser, "both")
         characters = sorted(set(CJK.findall(browser.find_element("tag name", "body").text)))
         if len(characters) < 2:
             continue
@@ -294,3 +295,176 @@ def test_screenshots_of_the_landing_page_and_a_chapter(
     bilingual = [page for page in CHAPTER_PAGES if CJK.search(fetch(urljoin(site, page)))]
     for page in ["docs/index.html", *(bilingual or CHAPTER_PAGES)[:1]]:
         save_full_page_screenshot(browser, site, page)
+
+
+# The language switch: English, 中文 or both (docs/bilingual.py, docs/_static/language.js).
+LANGUAGE_KEY = "mnist-tutorials-language"
+LANGUAGES = ["en", "zh", "both"]
+HAN_OR_LATIN = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+# The prose the reader sees in the article: text nodes whose element is displayed, leaving out
+# code cells and their outputs, code, math and the headings' "#" anchors (VISIBLE_TEXT's roots
+# and what it skips are CSS selectors).
+VISIBLE_TEXT = """
+const [roots, skip] = arguments;
+let text = '';
+for (const root of document.querySelectorAll(roots)) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const parent = walker.currentNode.parentElement;
+        if (parent.closest(skip) || !parent.checkVisibility()) continue;
+        text += walker.currentNode.data + ' ';
+    }
+}
+return text;
+"""
+NOT_PROSE = ".cell, pre, code, math, .headerlink, .language-switch, script, style"
+# Each heading's visible text, headings hidden whole left out.
+SHOWN_HEADINGS = """
+return [...document.querySelectorAll('article h1, article h2, article h3')]
+    .filter(heading => heading.checkVisibility())
+    .map(heading => heading.innerText.replace('#', '').trim());
+"""
+SHOWN = """
+return [...document.querySelectorAll(arguments[0])].filter(e => e.checkVisibility()).length;
+"""
+
+
+def han_share(text: str) -> float:
+    letters = HAN_OR_LATIN.findall(text)
+    return len(CJK.findall(text)) / max(1, len(letters))
+
+
+def start_browser(profile: Path, language: str) -> webdriver.Chrome:
+    """A browser whose reader prefers `language`: headless Chromium reads --lang for its
+    interface only, navigator.languages comes from the accept-languages preference."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in [*CHROMIUM_FLAGS, f"--lang={language}"]:
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": language})
+    options.add_argument(f"--user-data-dir={profile}")
+    return webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory: pytest.TempPathFactory) -> webdriver.Chrome:
+    """A browser of its own: the choice it stores stays out of the other tests' pages."""
+    driver = start_browser(tmp_path_factory.mktemp("reader-profile"), "en-US")
+    yield driver
+    driver.quit()
+
+
+def chosen_language(browser: webdriver.Chrome) -> str:
+    return browser.execute_script("return document.documentElement.dataset.language")
+
+
+def choose(browser: webdriver.Chrome, language: str) -> None:
+    """Click the header's button for `language`, as a reader would."""
+    browser.find_element(
+        "css selector", f'.language-switch button[data-language="{language}"]'
+    ).click()
+    assert chosen_language(browser) == language
+
+
+def test_han_share_tells_the_languages_apart() -> None:
+    assert han_share("The model 模型") == 2 / 10
+    assert han_share("模型输出 logits") == 4 / 10
+    assert han_share("1234 + 5") == 0
+
+
+@pytest.mark.parametrize("page", CHAPTER_PAGES)
+def test_each_language_shows_its_prose_and_every_cell_and_figure(
+    reader: webdriver.Chrome, site: str, page: str
+) -> None:
+    open_page(reader, urljoin(site, page))
+    switch = reader.find_elements("css selector", ".language-switch button")
+    assert [b.get_attribute("data-language") for b in switch] == LANGUAGES, "No switch in header"
+    shown = {}
+    for language in LANGUAGES:
+        choose(reader, language)
+        prose = reader.execute_script(VISIBLE_TEXT, "article", NOT_PROSE)
+        headings = reader.execute_script(SHOWN_HEADINGS)
+        cells = reader.execute_script(SHOWN, ".cell_input, .cell_output")
+        figures = reader.execute_script(SHOWN, ".cell_output img")
+        shown[language] = (han_share(prose), headings, cells, figures)
+    english, chinese, both = shown["en"], shown["zh"], shown["both"]
+    assert english[0] < 0.02, f"{page}: Chinese in the English prose ({english[0]:.1%} Han)"
+    assert chinese[0] > 0.6, f"{page}: English in the Chinese prose ({chinese[0]:.1%} Han)"
+    assert english[0] < both[0] < chinese[0], f"{page}: both languages is not both: {shown}"
+    assert english[1] and not [h for h in english[1] if CJK.search(h)], f"{page}: {english[1]}"
+    assert not [h for h in chinese[1] if not CJK.search(h)], f"{page}: {chinese[1]}"
+    assert len(english[1]) == len(chinese[1]) == len(both[1]), f"{page}: a heading is hidden"
+    assert english[2:] == chinese[2:] == both[2:], f"{page}: cells or figures hidden: {shown}"
+    assert both[2] > 0, f"{page}: no code cell shown"
+    not_folded = reader.execute_script(
+        "return document.querySelectorAll('.cell:not(.tag_hide-cell) .cell_output img').length"
+    )
+    assert both[3] == not_folded, f"{page}: a figure outside the folded solutions is hidden"
+
+
+def test_the_choice_holds_across_pages_reloads_and_visits(
+    reader: webdriver.Chrome, site: str
+) -> None:
+    first, second = (urljoin(site, page) for page in CHAPTER_PAGES[:2])
+    for language in ("zh", "en", "both"):
+        open_page(reader, first)
+        choose(reader, language)
+        open_page(reader, second)
+        assert chosen_language(reader) == language, "The choice did not follow to the next page"
+        reader.refresh()
+        assert chosen_language(reader) == language, "The choice did not survive a reload"
+        stored = reader.execute_script("return localStorage.getItem(arguments[0])", LANGUAGE_KEY)
+        assert stored == language, "The choice is not kept for the next visit"
+
+
+@pytest.mark.parametrize(("browser_language", "expected"), [("zh-CN", "zh"), ("en-US", "en")])
+def test_a_first_visit_follows_the_browsers_language(
+    tmp_path: Path, site: str, browser_language: str, expected: str
+) -> None:
+    driver = start_browser(tmp_path / "profile", browser_language)
+    try:
+        open_page(driver, urljoin(site, CHAPTER_PAGES[0]))
+        languages = driver.execute_script("return navigator.languages")
+        assert languages[0] == browser_language, f"Chromium ignored --lang: {languages}"
+        assert chosen_language(driver) == expected
+    finally:
+        driver.quit()
+
+
+def test_docs_pages_switch_too(reader: webdriver.Chrome, site: str) -> None:
+    """The landing page and the glossary are bilingual: their prose switches (the glossary's
+    tables keep both term columns, the pairing is what a glossary is; their meanings switch).
+    The API reference is English only (the docstrings): the switch leaves it whole."""
+    for page in ("docs/index.html", "docs/glossary.html"):
+        open_page(reader, urljoin(site, page))
+        choose(reader, "en")
+        english = reader.execute_script(VISIBLE_TEXT, "article", NOT_PROSE + ", td:nth-child(2)")
+        choose(reader, "zh")
+        chinese = reader.execute_script(VISIBLE_TEXT, "article", NOT_PROSE + ", td:nth-child(1)")
+        assert han_share(english) < 0.02 and han_share(chinese) > 0.5, page
+    open_page(reader, urljoin(site, "docs/api.html"))
+    texts = []
+    for language in LANGUAGES:
+        choose(reader, language)
+        texts.append(reader.execute_script(VISIBLE_TEXT, "article", "script, style"))
+    assert texts[0] == texts[1] == texts[2] and "load_mnist" in texts[0]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
+def test_download_notebook_saves_the_stored_notebook(
+    browser: webdriver.Chrome, site: str, notebook: Path, tmp_path: Path
+) -> None:
+    """A click saves the file (a `download` link to the site's own copy); the page stays."""
+    page = urljoin(site, f"notebooks/{notebook.stem}.html")
+    open_page(browser, page)
+    link = browser.find_element("link text", "Download notebook")
+    assert link.get_attribute("download") == notebook.name
+    assert link.get_attribute("href") == urljoin(page, notebook.name)
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+    )
+    link.click()
+    saved = tmp_path / notebook.name
+    WebDriverWait(browser, 30).until(lambda _: saved.is_file() and saved.stat().st_size > 0)
+    assert saved.read_bytes() == notebook.read_bytes(), "The download is not the stored notebook"
+    assert browser.current_url == page, "The link opened the file instead of saving it"
