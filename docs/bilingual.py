@@ -59,7 +59,7 @@ def han_share(text: str) -> float | None:
 
 
 def language_of(text: str) -> str | None:
-    """ "zh", "en", or None for text with no letters or with both languages in similar amounts."""
+    """The language `text` is in: "zh", "en", or None (no letters, or both in like amounts)."""
     share = han_share(text)
     if share is None:
         return None

@@ -412,9 +412,23 @@ def test_the_choice_holds_across_pages_reloads_and_visits(
         open_page(reader, second)
         assert chosen_language(reader) == language, "The choice did not follow to the next page"
         reader.refresh()
+        WebDriverWait(reader, 30).until(
+            lambda b: b.execute_script("return document.readyState === 'complete'")
+        )
         assert chosen_language(reader) == language, "The choice did not survive a reload"
         stored = reader.execute_script("return localStorage.getItem(arguments[0])", LANGUAGE_KEY)
         assert stored == language, "The choice is not kept for the next visit"
+
+
+@pytest.mark.parametrize("stored", ["fr", "", "<b>zh</b>", "zh" * 10_000])
+def test_a_stored_value_that_is_no_language_falls_back_to_the_browsers(
+    reader: webdriver.Chrome, site: str, stored: str
+) -> None:
+    open_page(reader, urljoin(site, CHAPTER_PAGES[0]))
+    reader.execute_script("localStorage.setItem(arguments[0], arguments[1])", LANGUAGE_KEY, stored)
+    open_page(reader, urljoin(site, CHAPTER_PAGES[0]))
+    assert chosen_language(reader) == "en", "The reader's browser is set to en-US"
+    assert open_page(reader, urljoin(site, CHAPTER_PAGES[1])) == [], "A JavaScript error"
 
 
 @pytest.mark.parametrize(("browser_language", "expected"), [("zh-CN", "zh"), ("en-US", "en")])
@@ -432,16 +446,27 @@ def test_a_first_visit_follows_the_browsers_language(
 
 
 def test_docs_pages_switch_too(reader: webdriver.Chrome, site: str) -> None:
-    """The landing page and the glossary are bilingual: their prose switches (the glossary's
-    tables keep both term columns, the pairing is what a glossary is; their meanings switch).
-    The API reference is English only (the docstrings): the switch leaves it whole."""
-    for page in ("docs/index.html", "docs/glossary.html"):
+    """The landing page and the glossary are bilingual: their prose switches, and so do the
+    chapters' summaries and the glossary's meanings; the glossary's term columns stay (the
+    pairing is what a glossary is). The API reference is English only (the docstrings): the
+    switch leaves it whole."""
+    for page, switching_cells in [
+        ("docs/index.html", "td:nth-child(2)"),
+        ("docs/glossary.html", "td:nth-child(3)"),
+    ]:
         open_page(reader, urljoin(site, page))
-        choose(reader, "en")
-        english = reader.execute_script(VISIBLE_TEXT, "article", NOT_PROSE + ", td:nth-child(2)")
-        choose(reader, "zh")
-        chinese = reader.execute_script(VISIBLE_TEXT, "article", NOT_PROSE + ", td:nth-child(1)")
-        assert han_share(english) < 0.02 and han_share(chinese) > 0.5, page
+        cells_text = f"return [...document.querySelectorAll('article {switching_cells}')]"
+        cells_text += ".map(cell => cell.innerText)"
+        prose = {}
+        for language in ("en", "zh"):
+            choose(reader, language)
+            prose[language] = reader.execute_script(VISIBLE_TEXT, "article", NOT_PROSE + ", table")
+            cells = reader.execute_script(cells_text)
+            if language == "en":
+                assert not [c for c in cells if CJK.search(c)], f"{page}: Chinese in {cells}"
+            else:
+                assert not [c for c in cells if not CJK.search(c)], f"{page}: English in {cells}"
+        assert han_share(prose["en"]) < 0.02 and han_share(prose["zh"]) > 0.6, page
     open_page(reader, urljoin(site, "docs/api.html"))
     texts = []
     for language in LANGUAGES:
