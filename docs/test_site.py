@@ -3,8 +3,10 @@
 Run by `./run.sh docs-check` after `./run.sh docs`. The site is served from docs/_build/html on
 127.0.0.1; every page, the landing page, the API reference and one page per notebooks/*.ipynb,
 must load without a JavaScript error, with every image loaded from the site itself, and show
-the text outputs stored in its notebook. A full-page screenshot of one chapter goes to
-artifacts/docs/ for a person to look at.
+the text outputs stored in its notebook. The language switch shows each language's prose
+only, with every code cell and figure, keeps the reader's choice, and follows the browser's
+language on a first visit; "Download notebook" saves the stored notebook. A full-page screenshot
+of one chapter goes to artifacts/docs/ for a person to look at.
 """
 
 import functools
@@ -62,16 +64,22 @@ def site() -> str:
     server.server_close()
 
 
-@pytest.fixture(scope="session")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> webdriver.Chrome:
+def start_browser(profile: Path, language: str) -> webdriver.Chrome:
+    """Chromium for a reader who prefers `language`. Headless Chromium takes --lang for its
+    interface only: navigator.languages comes from the accept-languages preference."""
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for flag in CHROMIUM_FLAGS:
+    for flag in [*CHROMIUM_FLAGS, f"--lang={language}", f"--user-data-dir={profile}"]:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.add_experimental_option("prefs", {"intl.accept_languages": language})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     # Debian's chromedriver, named so that Selenium Manager downloads nothing.
-    driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+    return webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> webdriver.Chrome:
+    driver = start_browser(tmp_path_factory.mktemp("chromium-profile"), "en-US")
     yield driver
     driver.quit()
 
@@ -271,15 +279,19 @@ def test_chinese_text_renders_with_real_glyphs(browser: webdriver.Chrome, site: 
     assert "docs/index.html" in bilingual, "The landing page's Chinese line is gone"
 
 
-def save_full_page_screenshot(browser: webdriver.Chrome, site: str, page: str) -> Path:
-    """The whole page in one picture: the viewport is made as tall as the page for the shot."""
+def save_full_page_screenshot(
+    browser: webdriver.Chrome, site: str, page: str, language: str
+) -> Path:
+    """The whole page in one picture, in one language mode: the viewport is made as tall as the
+    page for the shot."""
     assert open_page(browser, urljoin(site, page)) == []
+    choose(browser, language)
     height = browser.execute_script("return document.documentElement.scrollHeight")
     metrics = {"width": 1280, "height": height, "deviceScaleFactor": 1, "mobile": False}
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
     try:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        path = ARTIFACTS / f"{Path(page).stem}.png"
+        path = ARTIFACTS / f"{Path(page).stem}-{language}.png"
         assert browser.save_screenshot(str(path)), f"No screenshot of {page}"
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
@@ -291,10 +303,11 @@ def test_screenshots_of_the_landing_page_and_a_chapter(
     browser: webdriver.Chrome, site: str
 ) -> None:
     """Full pages for a person to look at: the landing page, and the first chapter with Chinese
-    text (or else the first chapter)."""
+    text (or else the first chapter) in each language mode."""
     bilingual = [page for page in CHAPTER_PAGES if CJK.search(fetch(urljoin(site, page)))]
-    for page in ["docs/index.html", *(bilingual or CHAPTER_PAGES)[:1]]:
-        save_full_page_screenshot(browser, site, page)
+    save_full_page_screenshot(browser, site, "docs/index.html", "both")
+    for language in LANGUAGES:
+        save_full_page_screenshot(browser, site, (bilingual or CHAPTER_PAGES)[0], language)
 
 
 # The language switch: English, 中文 or both (docs/bilingual.py, docs/_static/language.js).
@@ -332,18 +345,6 @@ return [...document.querySelectorAll(arguments[0])].filter(e => e.checkVisibilit
 def han_share(text: str) -> float:
     letters = HAN_OR_LATIN.findall(text)
     return len(CJK.findall(text)) / max(1, len(letters))
-
-
-def start_browser(profile: Path, language: str) -> webdriver.Chrome:
-    """A browser whose reader prefers `language`: headless Chromium reads --lang for its
-    interface only, navigator.languages comes from the accept-languages preference."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in [*CHROMIUM_FLAGS, f"--lang={language}"]:
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"intl.accept_languages": language})
-    options.add_argument(f"--user-data-dir={profile}")
-    return webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
 
 
 @pytest.fixture(scope="module")
