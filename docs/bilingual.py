@@ -79,7 +79,7 @@ def prose_text(node: nodes.Node) -> str:
 
 def opens_with_marker(paragraph: nodes.Element) -> nodes.Element | None:
     """The paragraph's leading `**中文：**`, if it has one."""
-    first = paragraph.children[0] if paragraph.children else None
+    first = next((child for child in paragraph.children if child.astext()), None)
     if isinstance(first, nodes.strong) and first.astext().strip() == MARKER:
         return first
     return None
@@ -196,7 +196,9 @@ class Marking:
 class MarkLanguages(SphinxTransform):
     """Runs on every page as it is read, before its titles go into the tables of contents."""
 
-    default_priority = 880  # After myst's own transforms, before Sphinx collects titles.
+    # Late, after myst's own transforms, and before DoctreeReadEvent (880), when Sphinx copies the
+    # titles into the tables of contents, which then switch too.
+    default_priority = 875
 
     def apply(self) -> None:
         marking = Marking()
