@@ -337,6 +337,12 @@ return [...document.querySelectorAll('article h1, article h2, article h3')]
     .filter(heading => heading.checkVisibility())
     .map(heading => heading.innerText.replace('#', '').trim());
 """
+# The sidebar's chapter links and the page's own table of contents, as shown.
+TABLE_OF_CONTENTS = """
+return [...document.querySelectorAll('nav.bd-docs-nav a, .bd-toc-nav a')]
+    .filter(link => link.href.includes('/notebooks/'))
+    .map(link => link.innerText.trim()).filter(text => text);
+"""
 SHOWN = """
 return [...document.querySelectorAll(arguments[0])].filter(e => e.checkVisibility()).length;
 """
@@ -387,7 +393,8 @@ def test_each_language_shows_its_prose_and_every_cell_and_figure(
         headings = reader.execute_script(SHOWN_HEADINGS)
         cells = reader.execute_script(SHOWN, ".cell_input, .cell_output")
         figures = reader.execute_script(SHOWN, ".cell_output img")
-        shown[language] = (han_share(prose), headings, cells, figures)
+        links = reader.execute_script(TABLE_OF_CONTENTS)
+        shown[language] = (han_share(prose), headings, cells, figures, links)
     english, chinese, both = shown["en"], shown["zh"], shown["both"]
     assert english[0] < 0.02, f"{page}: Chinese in the English prose ({english[0]:.1%} Han)"
     assert chinese[0] > 0.6, f"{page}: English in the Chinese prose ({chinese[0]:.1%} Han)"
@@ -395,7 +402,9 @@ def test_each_language_shows_its_prose_and_every_cell_and_figure(
     assert english[1] and not [h for h in english[1] if CJK.search(h)], f"{page}: {english[1]}"
     assert not [h for h in chinese[1] if not CJK.search(h)], f"{page}: {chinese[1]}"
     assert len(english[1]) == len(chinese[1]) == len(both[1]), f"{page}: a heading is hidden"
-    assert english[2:] == chinese[2:] == both[2:], f"{page}: cells or figures hidden: {shown}"
+    assert english[2:4] == chinese[2:4] == both[2:4], f"{page}: cells or figures hidden: {shown}"
+    assert english[4] and not [t for t in english[4] if CJK.search(t)], f"{page}: {english[4]}"
+    assert not [t for t in chinese[4] if not CJK.search(t)], f"{page}: {chinese[4]}"
     assert both[2] > 0, f"{page}: no code cell shown"
     not_folded = reader.execute_script(
         "return document.querySelectorAll('.cell:not(.tag_hide-cell) .cell_output img').length"
