@@ -15,7 +15,8 @@ which language each block is in, and marks it (`lang="en"` or `lang="zh"` in the
   is a paragraph of English sentences followed by Chinese ones (a summary's list item);
 - table cells are only split that way: a whole cell never hides, it would blank a column (the
   glossary's term columns stay, its meanings switch);
-- code cells, their outputs, figures, math and the API reference's signatures are never marked.
+- code cells, their outputs, figures, math, a row of links (under each chapter's title) and the
+  API reference's signatures are never marked.
 
 A page with no Chinese block (the API reference) marks nothing: the switch leaves it whole.
 """
@@ -85,6 +86,12 @@ def opens_with_marker(paragraph: nodes.Element) -> nodes.Element | None:
     return None
 
 
+def only_links(paragraph: nodes.Element) -> bool:
+    """A row of links (`Open in Colab · View source on GitHub · Download notebook`)."""
+    links = (nodes.reference, nodes.raw)
+    return all(isinstance(c, links) or not c.astext().strip(" ·\n") for c in paragraph.children)
+
+
 def mark(node: nodes.Element, language: str) -> None:
     node["classes"].append(f"language-{language}")  # docutils writes it as lang="...".
 
@@ -103,11 +110,16 @@ def side_languages(before: list, after: list, separator: str) -> list[str | None
 
 def wrap_sides(element: nodes.Element, before: list, after: list, separator: str) -> bool:
     """Replace `element`'s children by an English and a Chinese span, if the two sides are those
-    two languages (in either order); else leave it and return False."""
+    two languages (in either order); else leave it and return False. A chapter's number
+    (`1. The dataset · 数据集`) stays outside both: it belongs to either title."""
     sides = side_languages(before, after, separator)
     if set(sides) != {"en", "zh"}:
         return False
+    number = CHAPTER_NUMBER.match(before[0]) if isinstance(before[0], nodes.Text) else None
     element.children = []
+    if number:
+        element.append(nodes.Text(number.group(0)))
+        before = [nodes.Text(before[0][number.end() :]), *before[1:]]
     for side, language in zip((before, after), sides, strict=True):
         kept = [node for node in side if not isinstance(node, nodes.Text) or node]  # No "".
         span = nodes.inline("", "", *kept)
@@ -131,6 +143,7 @@ def split_sides(element: nodes.Element) -> bool:
     return False
 
 
+CHAPTER_NUMBER = re.compile(r"\d+\. ")
 SENTENCE_END = re.compile(r"[.!?:;)]\s+")
 
 
@@ -176,6 +189,8 @@ class Marking:
                 for paragraph in entry.findall(nodes.paragraph):
                     split_sides(paragraph)
             return
+        if isinstance(node, nodes.paragraph) and only_links(node):
+            return  # The links row under a chapter's title serves every reader.
         if isinstance(node, nodes.paragraph):
             marker = opens_with_marker(node)
             if marker is not None:

@@ -391,7 +391,7 @@ def test_each_language_shows_its_prose_and_every_cell_and_figure(
         choose(reader, language)
         prose = reader.execute_script(VISIBLE_TEXT, "article", NOT_PROSE)
         headings = reader.execute_script(SHOWN_HEADINGS)
-        cells = reader.execute_script(SHOWN, ".cell_input, .cell_output")
+        cells = reader.execute_script(SHOWN, ".cell_input, .cell_output, a.download")
         figures = reader.execute_script(SHOWN, ".cell_output img")
         links = reader.execute_script(TABLE_OF_CONTENTS)
         shown[language] = (han_share(prose), headings, cells, figures, links)
