@@ -385,15 +385,15 @@ assert keras_softmax_push > 0.99, "computed from the logits Keras kept, not from
 # %% [markdown]
 # The probabilities arrive as bare numbers, and the loss stops at 16.12 with no gradient, when
 # they come from NumPy (for example `model.predict`), from `tf.nn.softmax` run eagerly (as
-# above), or from any softmax on Keras' JAX or PyTorch backends, which keep no logits. With
-# `from_logits=True` and a last layer without activation, the loss is stable wherever the
-# outputs come from and on every backend: that is why the classroom notebook's choice is the
-# safe one. Stable, not exact: it is computed in `float32` like everything else, but it never
-# takes the log of a probability that has rounded to 0.
+# above), or from any softmax on Keras' JAX or PyTorch backends, whose cross-entropy does not
+# look for logits. With `from_logits=True` and a last layer without activation, the loss is
+# stable wherever the outputs come from and on every backend: that is why the classroom
+# notebook's choice is the safe one. Stable, not exact: it is computed in `float32` like
+# everything else, but it never takes the log of a probability that has rounded to 0.
 #
 # **中文：** 当概率是“裸”数字时，损失就会停在 16.12、没有梯度：例如来自 NumPy
 # （如 `model.predict` 的结果）、来自即时执行的 `tf.nn.softmax`（如上），
-# 或者来自 Keras 的 JAX、PyTorch 后端上的任何 softmax（它们不保留 logits）。
+# 或者来自 Keras 的 JAX、PyTorch 后端上的任何 softmax（这两个后端的交叉熵不会去找 logits）。
 # 最后一层不加激活、损失设置 `from_logits=True` 时，无论输出从哪里来、用哪个后端，损失都是稳定的：
 # 所以原笔记本的做法是稳妥的。是“稳定”而不是“精确”：它同样用 `float32` 计算，
 # 但它从不对一个已被舍入为 0 的概率取对数。
