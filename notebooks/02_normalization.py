@@ -144,17 +144,18 @@ for seed in range(5):
     raw_logits, normalized_logits = untrained(x_train_raw), untrained(by_hand[:2000])
     first_losses["raw 0-255"].append(float(make_loss()(y_train[:2000], raw_logits)))
     first_losses["normalized"].append(float(make_loss()(y_train[:2000], normalized_logits)))
-    factor_errors.append(float(tf.reduce_max(tf.abs(raw_logits - 255 * normalized_logits))))
+    error = tf.reduce_max(tf.abs(raw_logits - 255 * normalized_logits))
+    factor_errors.append(float(error / tf.reduce_max(tf.abs(raw_logits))))  # relative
 for name, losses in first_losses.items():
     print(
         f"untrained loss on {name:10} pixels, seeds 0-4: {min(losses):6.2f} to {max(losses):6.2f}"
     )
-print(f"largest |raw logit - 255 x normalized logit|: {max(factor_errors):.1e}")
+print(f"raw logits - 255 x normalized logits, relative to the raw logits: {max(factor_errors):.0e}")
 
 # %%
 assert min(first_losses["raw 0-255"]) > 10 * max(first_losses["normalized"])
 assert all(abs(loss - np.log(10)) < 0.3 for loss in first_losses["normalized"])
-assert max(factor_errors) < 1e-5 * 255, "untrained: the logits are exactly 255 times larger"
+assert max(factor_errors) < 1e-5, "untrained: 255 times larger, up to float32 rounding"
 
 # %% [markdown]
 # On raw pixels the first loss is more than ten times larger than on normalized ones, for every
@@ -196,17 +197,18 @@ for name, accuracy in accuracy_after_training.items():
 
 # %%
 raw_cost = accuracy_after_training["normalized"] - accuracy_after_training["raw 0-255"]
-assert raw_cost > RAW_COST_FLOOR, "raw pixels cost accuracy at the end of training too"
+assert raw_cost > 0.01, "raw pixels cost accuracy at the end of training too"
 
 # %% [markdown]
 # Trained on raw pixels, the model ends a few points less accurate after the same steps (over
-# random seeds we measured about RAW_RANGE). That is the real cost of skipping the scaling.
+# random seeds we measured 2 to 6 points: about 87-90% against 92-93% on the sample). That is
+# the real cost of skipping the scaling.
 #
 # From here on the course calls `normalize_images`, which does exactly the classroom notebook's
 # line, and checks that it is given raw `uint8` pixels, so that nobody divides by 255 twice:
 #
 # **中文：** 在原始像素上训练的模型，经过同样的步数后准确率低几个百分点（在多个随机种子上测得
-# 约 RAW_RANGE_ZH）。这才是跳过缩放的真正代价。
+# 低 2 到 6 个百分点：在自带样本上约 87%-90% 对 92%-93%）。这才是跳过缩放的真正代价。
 #
 # 本课程之后都调用 `normalize_images`，它做的正是原笔记本的那一行，
 # 并检查输入确实是原始的 `uint8` 像素，以免有人重复除以 255：
@@ -389,7 +391,7 @@ print(f"raw logits / normalized logits, median over all test digits: {ratio:.0f}
 print(f"test digits given the same answer raw and normalized: {same_answer:.1%}")
 
 # %%
-assert bias_share < BIAS_SHARE_CEILING, "the biases are a small part of the normalized logits"
+assert bias_share < 0.1, "the biases are a small part of the normalized logits"
 assert 200 < ratio < 260, "so the logits grow almost as much as the inputs, 255 times"
 assert same_answer > 0.95, "and the predicted digit rarely changes"
 
@@ -761,7 +763,7 @@ changed_by = {  # share of the test digits whose answer changes
     name: np.mean(answers[name] != answers["with the step"]) for name in ["step skipped", "scale only"]
 }
 assert accuracy_without < accuracy_with, "skipping the step costs accuracy"
-assert changed_by["step skipped"] > STD_CHANGED_FLOOR > changed_by["scale only"], "the shift does it"
+assert changed_by["step skipped"] > 0.02 > changed_by["scale only"], "the shift does it"
 
 # %% [markdown]
 # **4.** Predict, then check: what happens to the trained model's accuracy, logits and mean
