@@ -760,7 +760,8 @@ answers = {
 accuracy_with = np.mean(answers["with the step"] == y_test)
 accuracy_without = np.mean(answers["step skipped"] == y_test)
 changed_by = {  # share of the test digits whose answer changes
-    name: np.mean(answers[name] != answers["with the step"]) for name in ["step skipped", "scale only"]
+    name: np.mean(answers[name] != answers["with the step"])
+    for name in ["step skipped", "scale only"]
 }
 assert accuracy_without < accuracy_with, "skipping the step costs accuracy"
 assert changed_by["step skipped"] > 0.02 > changed_by["scale only"], "the shift does it"
