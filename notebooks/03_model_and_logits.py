@@ -684,7 +684,7 @@ accuracy_lost = {  # the right loss's accuracy minus this one's, per batch order
     for name in ["softmax twice", "softmax twice x 100"]
 }
 for name, lost in accuracy_lost.items():
-    print(f"{name} loses {lost.min():.1%} to {lost.max():.1%} of test accuracy")
+    print(f"{name} loses {100 * lost.min():.1f} to {100 * lost.max():.1f} points of accuracy")
 
 # %%
 assert accuracy_lost["softmax twice"].min() > 0, "less accurate in every batch order"
