@@ -188,7 +188,7 @@ for name, (train_images, test_images) in trained_on.items():
     pipeline = tf.data.Dataset.from_tensor_slices((train_images, y_train[:4000]))
     student = build_model(seed=0)
     train(student, pipeline.shuffle(1024, seed=0).batch(64), epochs=2, progress=False)
-    predictions = predict_labels(student.predict(test_images, verbose=0))
+    predictions = predict_labels(student(test_images).numpy())
     accuracy_after_training[name] = float(np.mean(predictions == y_test))
 
 # %% tags=["nbval-ignore-output"]
@@ -355,8 +355,8 @@ no_bias = build_model()
 no_bias.set_weights(
     [np.zeros_like(w) if w.ndim == 1 else w for w in model.get_weights()]  # biases are 1-D
 )
-no_bias_normalized = no_bias.predict(x_test_normalized, verbose=0)
-no_bias_raw = no_bias.predict(x_test_raw, verbose=0)
+no_bias_normalized = no_bias(x_test_normalized).numpy()
+no_bias_raw = no_bias(x_test_raw).numpy()
 print(
     "without biases, raw logits == 255 x normalized logits:",
     np.allclose(no_bias_raw, 255 * no_bias_normalized, rtol=1e-3, atol=1e-3),
@@ -612,7 +612,7 @@ assert cache_after_map.element_spec == cache_before_map.element_spec, "both yiel
 takes_raw_pixels = keras.Sequential(
     [keras.Input(shape=(784,)), keras.layers.Rescaling(1 / 255), model], name="with_rescaling"
 )
-logits_from_raw = takes_raw_pixels.predict(x_test_raw, verbose=0)
+logits_from_raw = takes_raw_pixels(x_test_raw).numpy()
 print("raw pixels in, the trained model's logits out:", end=" ")
 print(np.allclose(logits_from_raw, normalized.logits, rtol=1e-4, atol=1e-4))
 
@@ -750,7 +750,7 @@ standardized = tf.data.Dataset.from_tensor_slices(
 standardized_model = build_model(seed=0)
 train(standardized_model, standardized.shuffle(1024, seed=0).batch(64), progress=False)
 answers = {
-    name: predict_labels(standardized_model.predict(images, verbose=0))
+    name: predict_labels(standardized_model(images).numpy())
     for name, images in [
         ("with the step", (x_test_normalized - mean) / std),
         ("step skipped", x_test_normalized),
