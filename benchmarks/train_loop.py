@@ -495,12 +495,14 @@ def fused_training_from_git():
         ).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "fast_training_before_one_loop.py"
-        path.write_text(source)
-        spec = importlib.util.spec_from_file_location(path.stem, path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+    # The file stays until the process ends: AutoGraph reads a function's source when tracing.
+    folder = tempfile.TemporaryDirectory()
+    path = Path(folder.name) / "fast_training_before_one_loop.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    module.source_folder = folder  # Held by the module's functions, so not deleted before.
+    spec.loader.exec_module(module)
     return module.FusedTraining
 
 
