@@ -153,7 +153,8 @@ def main(argv: list[str] | None = None) -> None:
         )
     print(f"\nPeak memory of this process (ru_maxrss): {peak_megabytes():,.0f} MB")
 
-    print(f"\nWhere one step of (3) goes (ms per step, {steps - 1} steps in one graph call each):")
+    loop_steps = len(x_train) // BATCH_SIZE
+    print(f"\nWhere one step of (3) goes (ms per step, {loop_steps} steps in one graph call each):")
     step_breakdown(models["train XLA"], x_train, y_train, args.repeats)
     print("\nThe main job's training on the embedded sample, 5 epochs, compilation included:")
     sample_main_job(args.repeats)
