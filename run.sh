@@ -9,8 +9,8 @@
 #   ./run.sh jupyter   open the chapters in JupyterLab (a .py twin opens as a notebook too)
 #   ./run.sh docs      build the site from the chapters, executed now, into docs/_build/html
 #   ./run.sh docs-check open the built site in headless Chromium and check every page
-#   ./run.sh benchmark time one epoch: the classroom notebook's eager loop, the course loop,
-#                      tuned and default model.fit, the matmul bound (benchmarks/train_loop.py)
+#   ./run.sh benchmark time one epoch: the classroom notebook's eager loop, train, tuned and
+#                      default model.fit, the matmul and roofline bounds (benchmarks/train_loop.py)
 set -euo pipefail
 cd "$(dirname "$0")"
 
