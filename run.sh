@@ -114,5 +114,5 @@ case "$task" in
   docs-check) setup docs; browser_setup; python -m pytest docs/test_site.py "$@" ;;
   benchmark) setup runtime; python benchmarks/train_loop.py "$@" ;;
   lock) lock ;;
-  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
