@@ -31,13 +31,14 @@ check_python() {
 
 # setup GROUP: .venv holding requirements/GROUP.txt (runtime, notebooks, test, docs, lint).
 # Groups add up in one venv; the lock files agree with each other, so none undoes another.
+# The venv keeps a copy of each lock it installed: a changed lock installs again.
 setup() {
-  local lock="requirements/$1.txt" stamp=".venv/.installed-$1"
-  if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  local lock="requirements/$1.txt" installed=".venv/.installed-$1.txt"
+  if ! cmp -s "$lock" "$installed"; then
     check_python
     [ -x .venv/bin/python ] || python3 -m venv .venv
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$lock"
-    touch "$stamp"
+    cp "$lock" "$installed"
   fi
   export PATH="$PWD/.venv/bin:$PATH"
 }
