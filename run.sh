@@ -94,8 +94,8 @@ case "$task" in
     python -m pytest -n auto --dist loadfile tests --nbval --nbval-current-env notebooks "$@" ;;
   lint)
     setup lint
-    ruff check . && ruff format --check .
-    actionlint && zizmor --offline --no-progress .github/workflows ;;
+    ruff check . && ruff format --check . \
+      && actionlint && zizmor --offline --no-progress .github/workflows ;;
   notebooks)
     setup notebooks
     [ $# -gt 0 ] || set -- notebooks/*.py

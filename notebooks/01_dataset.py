@@ -416,8 +416,8 @@ assert ink_share[1] < 0.75 * ink_share[8]
 # common training digit; on the balanced sample there is none (400 of each), and every d scores
 # exactly 10%. On full MNIST it is the ones, 11.24% of the training set, 11.35% of the test set.
 # 解答 4：它只在数字 d 的测试图片上答对，所以准确率就是 d 在测试集中的比例：约十分之一，
-# 这是任何真正的模型都必须超过的下限。你会选训练集中最常见的数字；但在均衡的自带样本中没有最常见的数字
-# （每个都是 400 张），每个 d 的准确率都正好是 10%。在完整 MNIST 上最常见的是 1，
-# 占训练集的 11.24%、测试集的 11.35%。
+# 这是任何真正的模型都必须超过的下限。你会选训练集中最常见的数字；
+# 但在均衡的自带样本中没有最常见的数字（每个都是 400 张），每个 d 的准确率都正好是 10%。
+# 在完整 MNIST 上最常见的是 1，占训练集的 11.24%、测试集的 11.35%。
 always_d = np.array([np.mean(np.full(len(y_test), d) == y_test) for d in range(10)])
 assert always_d.max() < 0.12, "no single answer scores much above one tenth"
