@@ -169,8 +169,10 @@ def largest_difference(model_a: keras.Model, model_b: keras.Model) -> float:
     return max(float(np.abs(a - b).max()) for a, b in pairs)
 
 
-print(f"one call vs two calls, largest weight difference: {largest_difference(one_call, two_calls):.4f}")
-print(f"one call vs one Adam kept, largest weight difference: {largest_difference(one_call, one_adam):.2g}")
+difference_two_calls = largest_difference(one_call, two_calls)
+difference_one_adam = largest_difference(one_call, one_adam)
+print(f"one call vs two calls, largest weight difference: {difference_two_calls:.4f}")
+print(f"one call vs one Adam kept, largest weight difference: {difference_one_adam:.2g}")
 
 # %%
 assert largest_difference(one_call, one_adam) < 1e-5, "the same batches, the same Adam"
@@ -404,8 +406,11 @@ assert np.trace(evaluation.confusion) == np.sum(evaluation.predictions == y_test
 mistakes_by_pair = evaluation.confusion * (1 - np.eye(10, dtype=int))
 third_count = np.sort(mistakes_by_pair, axis=None)[-3]
 most_confused = sorted(
-    ((int(count), true, predicted) for (true, predicted), count in np.ndenumerate(mistakes_by_pair)
-     if count >= third_count),
+    (
+        (int(count), true, predicted)
+        for (true, predicted), count in np.ndenumerate(mistakes_by_pair)
+        if count >= third_count
+    ),
     key=lambda pair: -pair[0],  # most often first; ties stay in (true, predicted) order
 )
 for count, true_digit, predicted_digit in most_confused:
@@ -414,7 +419,8 @@ for count, true_digit, predicted_digit in most_confused:
 # %%
 listed = {(true, predicted) for _, true, predicted in most_confused}
 not_listed = [
-    count for (true, predicted), count in np.ndenumerate(mistakes_by_pair)
+    count
+    for (true, predicted), count in np.ndenumerate(mistakes_by_pair)
     if (true, predicted) not in listed
 ]
 assert len(most_confused) >= 3
