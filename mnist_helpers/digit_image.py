@@ -84,9 +84,12 @@ def _eight_bit(image: Image.Image) -> Image.Image:
         grey.info = image.info  # The EXIF orientation, for exif_transpose.
         return grey
     if image.mode in ("1", "L", "I;8", "F"):  # F: floats from 0 to 255, as Pillow reads them.
-        return image.convert("L")
-    transparent = "A" in image.getbands() or "a" in image.getbands() or "transparency" in image.info
-    return image.convert("RGBA" if transparent else "RGB")
+        mode = "L"
+    elif "A" in image.getbands() or "a" in image.getbands() or "transparency" in image.info:
+        mode = "RGBA"
+    else:
+        mode = "RGB"
+    return image if image.mode == mode else image.convert(mode)  # No copy of a huge image.
 
 
 def prepare_digit(image: np.ndarray) -> np.ndarray:
