@@ -229,6 +229,8 @@ def check_checkpoints(checkpoint_dir: Path) -> None:
     for folder in worker_dirs:
         try:
             latest = tf.train.latest_checkpoint(str(folder))
+            if latest is None and (folder / "checkpoint").exists():
+                raise ValueError("its file 'checkpoint' names no checkpoint that exists")
             if latest is not None:
                 reader = tf.train.load_checkpoint(latest)
                 for name in reader.get_variable_to_shape_map():
@@ -240,6 +242,37 @@ def check_checkpoints(checkpoint_dir: Path) -> None:
                 f"{first_line}). Delete {folder} to start that worker at epoch 1, or give "
                 "another --checkpoints folder."
             ) from None
+
+
+def align_checkpoints(checkpoint_dir: Path, workers: int) -> None:
+    """Make every worker resume from the same epoch.
+
+    A worker killed between the last step of an epoch and its save leaves the others one
+    checkpoint ahead; resumed as they are, the workers would wait for each other's steps
+    forever. Each keeps its two latest checkpoints, so the ones ahead go back to the oldest
+    epoch all have; if one lacks it, the job says which folder to delete.
+    """
+    states = {}
+    for index in range(workers):
+        folder = Path(checkpoint_dir) / f"worker-{index}"
+        state = tf.train.get_checkpoint_state(str(folder)) if folder.is_dir() else None
+        paths = list(state.all_model_checkpoint_paths) if state else []
+        states[folder] = {int(path.rsplit("-", 1)[1]): path for path in paths}
+    latest = {folder: max(epochs, default=0) for folder, epochs in states.items()}
+    common = min(latest.values())
+    for folder, epochs in states.items():
+        if latest[folder] == common:
+            continue
+        if common not in epochs:
+            raise MnistDataError(
+                f"The workers' checkpoints in {checkpoint_dir} are at epochs "
+                f"{sorted(set(latest.values()))}, and {folder} no longer has epoch {common}: "
+                f"delete {checkpoint_dir} to start again at epoch 1."
+            )
+        kept = [path for epoch, path in sorted(epochs.items()) if epoch <= common]
+        tf.train.update_checkpoint_state(
+            str(folder), epochs[common], all_model_checkpoint_paths=kept
+        )
 
 
 # The run.
@@ -316,6 +349,7 @@ def run_workers(
     output_dir = Path(output_dir)
     if checkpoint_dir is not None:
         check_checkpoints(checkpoint_dir)
+        align_checkpoints(checkpoint_dir, workers)
     with report_staging(output_dir) as staging:
         command = worker_command(settings, staging, checkpoint_dir, workers)
         logs = output_dir / "logs"
@@ -471,7 +505,7 @@ def _move_into_place(staging: Path, output_dir: Path) -> None:
 
 def _remove_dead_stagings(output_dir: Path) -> None:
     """Remove staging folders beside `output_dir` whose run is no longer alive."""
-    prefix = STAGING.format(name=output_dir.name, pid="")
+    prefix = STAGING.format(name=output_dir.name, pid="").removesuffix("-")
     for folder in output_dir.parent.glob(f"{prefix}*"):
         pid = folder.name.removeprefix(prefix).split("-")[0]
         if folder.is_dir() and pid.isdigit() and not _alive(int(pid)):

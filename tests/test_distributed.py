@@ -38,7 +38,7 @@ from mnist_helpers import (
 )
 from mnist_helpers.__main__ import main as job_main
 from mnist_helpers.distributed import weights_digest
-from mnist_helpers.job import JobSettings, report_staging, worker_command
+from mnist_helpers.job import JobSettings, align_checkpoints, report_staging, worker_command
 from mnist_helpers.worker import lost_worker, main, read_tf_config
 
 BATCH, TRAIN_DIGITS = 100, 1500
@@ -320,6 +320,7 @@ def test_a_damaged_checkpoint_is_refused_before_the_workers_start(
     tmp_path, normalized, capsys, no_workers, damage
 ):
     checkpoints = tmp_path / "ckpt"
+    trained_checkpoint(checkpoints / "worker-0", normalized)  # Whole.
     latest = Path(trained_checkpoint(checkpoints / "worker-1", normalized))
     damaged = {
         "data": latest.with_name(latest.name + ".data-00000-of-00001"),
@@ -328,7 +329,8 @@ def test_a_damaged_checkpoint_is_refused_before_the_workers_start(
     }[damage]
     data = bytearray(damaged.read_bytes())
     middle = len(data) // 2
-    data[middle : middle + 64] = bytes(64) if damage != "state" else b"}{" * 32
+    flipped = bytes(byte ^ 0xFF for byte in data[middle : middle + 64])  # Disk rot.
+    data[middle : middle + 64] = flipped if damage != "state" else b"}{" * 32
     damaged.write_bytes(bytes(data))
     argv = ["--workers", "2", "--checkpoints", str(checkpoints), "--source", "sample"]
     with pytest.raises(SystemExit) as exit_info:
@@ -400,3 +402,26 @@ def test_workers_stop_when_their_launcher_is_killed_and_its_staging_is_removed_l
     assert [folder.name.split("-")[1] for folder in left] == [str(launcher.pid)]
     with report_staging(output):  # What the next run does first.
         assert not left[0].exists()
+
+
+def test_workers_one_checkpoint_apart_resume_from_the_same_epoch(tmp_path, normalized):
+    strategy = tf.distribute.OneDeviceStrategy("/cpu:0")
+    dataset = make_dataset(normalized["x_train"][:128], normalized["y_train"][:128], 64, seed=0)
+    for index, epochs in ((0, 2), (1, 1)):  # Worker 1 was killed before saving epoch 2.
+        with strategy.scope():
+            model = build_model(seed=0)
+        folder = tmp_path / f"worker-{index}"
+        train_distributed(strategy, model, dataset, 64, epochs=epochs, checkpoint_dir=folder)
+    align_checkpoints(tmp_path, workers=2)
+    assert saved_epoch(tmp_path, 0) == saved_epoch(tmp_path, 1) == 1
+
+
+def test_workers_too_far_apart_are_told_what_to_delete(tmp_path, normalized):
+    strategy = tf.distribute.OneDeviceStrategy("/cpu:0")
+    dataset = make_dataset(normalized["x_train"][:128], normalized["y_train"][:128], 64, seed=0)
+    with strategy.scope():
+        model = build_model(seed=0)
+    train_distributed(strategy, model, dataset, 64, epochs=3, checkpoint_dir=tmp_path / "worker-0")
+    with pytest.raises(MnistDataError, match=r"at epochs \[0, 3\].*delete"):
+        align_checkpoints(tmp_path, workers=2)  # Worker 1 has none: it would start at epoch 1.
+    assert saved_epoch(tmp_path, 0) == 3

@@ -20,7 +20,7 @@ from mnist_helpers.worker import main as worker_main
 
 def test_help_lists_the_options_and_the_predict_command():
     command = [sys.executable, "-m", "mnist_helpers", "--help"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: python -m mnist_helpers")
     for option in ("--source", "--epochs", "--batch-size", "--shuffle-buffer", "--seed"):
