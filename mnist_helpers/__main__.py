@@ -20,8 +20,6 @@ from mnist_helpers.job import (
     SETTING_OPTIONS,
     InterruptedAfterWriting,
     add_setting_options,
-    check_checkpoints,
-    check_output_dir,
     run_job,
     run_workers,
     settings_from_args,
@@ -96,12 +94,6 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
             "--checkpoints works with --workers N (N >= 2) only: the one-process job saves no "
             "checkpoints."
         )
-    try:
-        check_output_dir(args.output)
-        if args.checkpoints is not None:
-            check_checkpoints(args.checkpoints)
-    except MnistDataError as error:
-        parser.error(str(error))
     try:
         with _sigterm_as_ctrl_c():
             if args.workers > 1:
