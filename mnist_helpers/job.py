@@ -270,7 +270,7 @@ def align_checkpoints(checkpoint_dir: Path, workers: int) -> None:
                 f"delete {checkpoint_dir} to start again at epoch 1."
             )
         kept = [path for epoch, path in sorted(epochs.items()) if epoch <= common]
-        tf.train.update_checkpoint_state(
+        tf.compat.v1.train.update_checkpoint_state(  # The one public writer of the file.
             str(folder), epochs[common], all_model_checkpoint_paths=kept
         )
 
