@@ -155,16 +155,16 @@ def test_a_checkpointed_run_resumes_after_its_last_epoch(tmp_path, normalized):
     with strategy.scope():
         first = build_model(seed=0)
     history = train_distributed(strategy, first, dataset, 64, epochs=1, checkpoint_dir=tmp_path)
-    assert history["epochs"] == [1]
+    assert len(history["loss"]) == 1
     with strategy.scope():
         restored = build_model(seed=1)  # Other initial weights: the checkpoint replaces them.
     history = train_distributed(strategy, restored, dataset, 64, epochs=1, checkpoint_dir=tmp_path)
-    assert history["epochs"] == []  # Nothing left to train: the weights are the checkpoint's.
+    assert history["loss"] == []  # Nothing left to train: the weights are the checkpoint's.
     assert weights_digest(restored) == weights_digest(first)
     with strategy.scope():
         restarted = build_model(seed=1)
     history = train_distributed(strategy, restarted, dataset, 64, epochs=2, checkpoint_dir=tmp_path)
-    assert history["epochs"] == [2]
+    assert len(history["loss"]) == 1  # Epoch 2 only: epoch 1 came from the checkpoint.
     assert weights_digest(restarted) != weights_digest(first)  # Trained on from there.
 
 
