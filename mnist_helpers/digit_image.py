@@ -1,9 +1,10 @@
 """Turn any picture of one digit into MNIST's input, the way MNIST itself was made.
 
-MNIST's digits are light ink on black, scaled to fit a 20 x 20 box (aspect ratio kept) and
-placed in a 28 x 28 image so that their centre of mass sits at pixel (14, 14). A model trained
-on MNIST has only seen digits like that: a dark digit on white paper, or one drawn across a
-whole photo, is something it has never seen. `prepare_digit` makes any image look like MNIST.
+An MNIST pixel is the amount of ink (0 the paper, 255 the darkest stroke); each digit is
+scaled to fit a 20 x 20 box (aspect ratio kept) and placed in a 28 x 28 image so that its
+centre of mass sits at pixel (14, 14). A model trained on MNIST has only seen digits like that:
+a photo stores light, not ink, and a digit drawn across a whole photo is something it has
+never seen. `prepare_digit` makes any image look like MNIST.
 """
 
 import warnings
@@ -93,7 +94,7 @@ def _eight_bit(image: Image.Image) -> Image.Image:
 
 
 def prepare_digit(image: np.ndarray) -> np.ndarray:
-    """One image of one digit as MNIST would have stored it: (28, 28) uint8, light ink on black.
+    """One image of one digit as MNIST would have stored it: (28, 28) uint8, 0 = no ink.
 
     Takes grey (H, W) or (H, W, 1), grey + alpha, RGB or RGBA pixels of any size and range,
     dark ink on light paper or the reverse (the border's colour decides which is paper).

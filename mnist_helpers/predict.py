@@ -12,7 +12,8 @@ from mnist_helpers.digit_image import prepare_digit, read_image
 from mnist_helpers.errors import MnistDataError
 from mnist_helpers.preprocessing import normalize_images
 
-MODEL_SUFFIX = ".keras"  # Keras 3's one-file format: architecture, weights, optimizer state.
+# Keras 3's one-file format: architecture and weights (and, if compiled, the optimizer's state).
+MODEL_SUFFIX = ".keras"
 
 
 @dataclass(frozen=True)
