@@ -58,18 +58,20 @@
 # tensorflow` on purpose, because importing `mnist_helpers` imports TensorFlow and quiets its
 # logging in two ways. It sets the environment variable `TF_CPP_MIN_LOG_LEVEL` to 1, unless you
 # have set it yourself, for the whole session: TensorFlow's C++ INFO lines are hidden, its
-# warnings and errors still show. And during the import and the first look for devices only, it
-# filters out the known lines TensorFlow 2.18-2.21 (`tensorflow` and `tensorflow-cpu`) prints
-# while starting up and probing for CUDA, which say nothing about your code. The second cell
-# holds the chapter's imports.
+# warnings and errors still show. And for the rest of the session, TensorFlow's stderr passes
+# through a small filter that drops only the known lines TensorFlow 2.18-2.21 (`tensorflow` and
+# `tensorflow-cpu`) prints while starting up, probing for CUDA and starting XLA, which say
+# nothing about your code; every other line goes through. The second cell holds the chapter's
+# imports.
 #
 # **中文：** 第一个代码单元让本课程的辅助包 `mnist_helpers` 可以被导入：如果已经安装（例如课程自己的环境），
 # 它什么也不输出；如果缺少（例如 Colab 或一个全新的 Jupyter 内核），它会先用 pip 安装。
 # 它特意放在 `import tensorflow` 之前，因为导入 `mnist_helpers` 会导入 TensorFlow，并从两方面减少它的日志输出。
 # 一是在整个会话中把环境变量 `TF_CPP_MIN_LOG_LEVEL` 设为 1（除非你自己已经设置过）：
-# TensorFlow 的 C++ INFO 信息被隐藏，警告和错误仍然显示。二是仅在导入和第一次查找设备期间，
-# 过滤掉 TensorFlow 2.18-2.21（`tensorflow` 和 `tensorflow-cpu`）在启动和探测 CUDA 时打印的已知信息，
-# 这些信息与你的代码无关。第二个单元是本章需要的其他导入。
+# TensorFlow 的 C++ INFO 信息被隐藏，警告和错误仍然显示。二是在整个会话中，TensorFlow 的标准错误输出
+# 都经过一个小过滤器：它只删掉 TensorFlow 2.18-2.21（`tensorflow` 和 `tensorflow-cpu`）在启动、
+# 探测 CUDA 和启动 XLA 时打印的已知信息，这些信息与你的代码无关；其他每一行都照常显示。
+# 第二个单元是本章需要的其他导入。
 
 # %%
 # Setup: make the course's helpers, `mnist_helpers`, importable here.
@@ -121,13 +123,15 @@ print("NumPy", np.__version__)
 #   training set, split by us: the sample's test digits are never trained on, but unlike
 #   MNIST's own test set they may share writers with its training digits;
 # - a path: a folder with the four original IDX files, or an `.npz` file like Keras's;
+# - a URL of `mnist.npz` (a mirror, for a network that cannot reach Google's storage):
+#   downloaded once into Keras' cache, used only if its SHA-256 is the published one;
 # - `"auto"`, the default: `"keras"` if MNIST is cached or can be downloaded, otherwise the
 #   sample, saying so in one line.
 #
 # The environment variable `MNIST_SOURCE` decides what `"auto"` means. The outputs stored in this
 # notebook come from the sample (`MNIST_SOURCE=sample`), so that anyone can re-run it offline and
 # get the same numbers. Run it online without that variable and you get the full 60,000 / 10,000:
-# the shapes and counts below change, everything else reads the same.
+# the shapes, the counts and the particular digits shown change; the conclusions do not.
 #
 # **中文：** 不用本课程的辅助函数时，加载 MNIST 只需上面那一行代码。
 # 它第一次运行时下载 `mnist.npz`（11 MB），之后从 `~/.keras/datasets/` 读取。
@@ -139,12 +143,14 @@ print("NumPy", np.__version__)
 #   每个数字各 400 / 100 张），不需要网络。这 5,000 张全部来自 MNIST 的训练集，由我们划分：
 #   样本中的测试数字从不参与训练，但与 MNIST 自己的测试集不同，它们可能和训练数字出自同一批书写者；
 # - 一个路径：存放四个原始 IDX 文件的文件夹，或者一个和 Keras 格式相同的 `.npz` 文件；
+# - `mnist.npz` 的一个网址（镜像，供无法访问 Google 存储的网络使用）：只下载一次，存入 Keras 的缓存，
+#   并且只有在 SHA-256 与公布的值一致时才会使用；
 # - `"auto"`（默认）：如果 MNIST 已缓存或可以下载，就用 `"keras"`，否则用自带样本，并用一行文字说明。
 #
 # 环境变量 `MNIST_SOURCE` 决定 `"auto"` 指的是哪一种来源。本笔记本中保存的输出来自自带样本
 # （`MNIST_SOURCE=sample`），这样任何人都能离线重新运行并得到相同的数字。
 # 如果联网运行且不设置这个变量，得到的就是完整的 60,000 / 10,000 张：
-# 下面的形状和数量会变，其余内容的含义不变。
+# 下面的形状、数量和展示的具体数字会变，结论不变。
 
 # %%
 (x_train, y_train), (x_test, y_test) = load_mnist()

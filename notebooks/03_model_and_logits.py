@@ -319,7 +319,8 @@ print(f"loss from the probabilities: {float(from_probabilities):.2f} = -ln(1e-7)
 # **中文：** 模型用 `float32` 计算，`e^-110`（约 1.7e-48）会被舍入为 0，而 `ln(0)` 是负无穷。
 # 所以 Keras 在取对数之前把每个概率裁剪到至少 `1e-7`：无论真实的错误有多大，损失都停在
 # `-ln(1e-7) = 16.12`。更糟的是，裁剪后的损失不再随 logits 变化，所以它的梯度，
-# 也就是本应把正确数字的 logit 往上推的信号，变成了 0：
+# 也就是本应把正确数字的 logit 往上推的信号，变成了 0。这里的概率来自即时执行的 `tf.nn.softmax`，
+# 所以损失函数收到的只是“裸”数字：
 
 # %%
 variable = tf.Variable(wrong_logits)
@@ -424,7 +425,7 @@ assert abs(untrained_loss - math.log(10)) < 0.3, "an untrained model's loss is c
 # measures it for five random seeds; exercise 2 below for one).
 #
 # **中文：** 结果约为 2.3，和预测一致。并不完全相等：随机的初始权重让未训练的模型对某些错误答案
-# 稍有置信度，每个这样的答案的代价比正好 1/10 时略高。如果初始损失离 2.3 很远，
+# 略微偏向某些错误答案，每个这样的答案的代价比正好 1/10 时略高。如果初始损失离 2.3 很远，
 # 说明训练开始之前就有问题：像素没有归一化时，初始损失会大十倍以上
 # （[第 2 章](02_normalization.ipynb)用五个随机种子测量过；下面的练习 2 测量其中一个）。
 
@@ -505,7 +506,7 @@ assert len(caught) == 1, "and it warned"
 
 # %% [markdown]
 # A bare `tf.nn.softmax` applied to the logits is a different mistake. Its output carries no
-# logits. Inside a `tf.function`, such as the course's compiled training step
+# logits. Inside a `tf.function`, such as the course's training step traced into a graph
 # ([chapter 4](04_training.ipynb)), Keras still recognises a tensor made by a softmax operation
 # and takes that operation's input instead, warning once, when the function is traced. The same
 # expression run eagerly, line by line, gets no rescue and no warning:
@@ -589,7 +590,7 @@ assert abs(twice_loss - untrained_loss) > 0.01, "and a different, wrong, loss"
 # 再做一次 softmax 后几乎是平的，每个数字都接近 1/10。所以无论模型怎样，两次 softmax 的损失都停在
 # `ln(10) = 2.303` 附近的窄带里：最高不超过 `ln(e + 9) = 2.46`（正确数字的概率为 0 时），
 # 最低不低于 `ln(e + 9) - 1 = 1.46`，即使模型完美地给正确数字概率 1 也是如此。
-# 这个未训练模型的正确损失略高于 2.303，因为它对一些错误答案稍有置信度，所以被压缩的损失落在它下面。
+# 这个未训练模型的正确损失略高于 2.303，因为它略微偏向某些错误答案，所以被压缩的损失落在它下面。
 # 训练过的模型的正确损失远低于 1.46，所以它的两次 softmax 损失反而*更高*（见下面训练后的测量）。
 # 无论哪种情况，这个数字都说明不了模型的好坏。
 
@@ -619,7 +620,7 @@ assert same_answers, "the same model, the same answers: a lower loss, not a bett
 # one with the right loss, one with softmax twice, and one with softmax twice and its loss
 # multiplied by 100. The batches are drawn once and kept in a list, because a dataset reshuffles
 # every time it is iterated ([chapter 4](04_training.ipynb)); we repeat it for three batch
-# orders. The step is the classroom notebook's (chapter 4 explains it), compiled with
+# orders. The step is the classroom notebook's (chapter 4 explains it), traced into a graph by
 # `tf.function`; we record the size of the gradient (`tf.linalg.global_norm`, the length of all
 # gradients as one vector) at every step, then the test accuracy. This runs on a fixed slice,
 # the first 4,000 training digits (63 steps), on the sample and on the full MNIST alike.
@@ -629,7 +630,7 @@ assert same_answers, "the same model, the same answers: a lower loss, not a bett
 # 三个模型从相同的权重 `build_model(seed=0)` 出发，在*相同*的批次上训练一个 epoch：
 # 一个用正确的损失，一个做两次 softmax，一个做两次 softmax 并把损失乘以 100。
 # 批次只取一次并保存在列表里，因为 dataset 每次迭代都会重新打乱（见[第 4 章](04_training.ipynb)）；
-# 我们对三种批次顺序各做一遍。训练步骤就是原笔记本的步骤（第 4 章会详细解释），用 `tf.function` 编译；
+# 我们对三种批次顺序各做一遍。训练步骤就是原笔记本的步骤（第 4 章会详细解释），用 `tf.function` 转成计算图；
 # 我们记录每一步梯度的大小（`tf.linalg.global_norm`，即把所有梯度看作一个向量时的长度），
 # 最后测量测试准确率。这里只用固定的一部分数据：前 4,000 张训练图片（63 步），
 # 在自带样本和完整 MNIST 上都一样。
@@ -696,7 +697,7 @@ for order in range(3):
     assert scaled > 10 * right, "x 100: far larger than the right loss's, yet no better"
 
 # %% [markdown]
-# On the same batches softmax twice ends below the right loss in every order, by an amount that
+# On the same batches softmax twice ends less accurate than the right loss in every order, by an amount that
 # depends on the order (the range is printed above; over other random seeds we measured from
 # under 1 to about 16 points). Its gradients are smaller, but that is not why: multiplied by 100,
 # its gradients are far larger than the right ones, and the accuracy does not come back (averaged
@@ -727,7 +728,7 @@ for order in range(3):
 #
 # **中文：** 两次 softmax 的损失，其梯度要穿过第一次 softmax；而 softmax 的导数（雅可比矩阵，
 # 对概率 `p` 为 `diag(p) - p pᵀ`）在 `p` 接近 one-hot 向量时趋于 0，也就是说，
-# 对模型有置信度的每个数字都是如此。对模型自信地答*对*的数字，正确的损失也没什么可说的了；
+# 对模型置信度很高的每个数字都是如此。对模型自信地答*对*的数字，正确的损失也没什么可说的了；
 # 但对模型自信地答*错*的数字，正确的损失推得最用力，两次 softmax 却几乎什么也传不回来。
 # 在用正确损失训练的模型（第一种顺序）上，对每个测试数字测量：两种损失对 logits 的梯度大小、
 # 它们的比值，以及全部推力中分给答错数字的比例。
