@@ -99,7 +99,6 @@ import tensorflow as tf
 
 from mnist_helpers import (
     build_model,
-    evaluate,
     load_mnist,
     make_dataset,
     make_loss,
@@ -363,19 +362,27 @@ for name, batches in batch_labels.items():
 borders = np.flatnonzero(np.diff(y_sorted)) + 1
 borders_inside_a_batch = int(np.sum(borders % BATCH_SIZE != 0))
 print(f"borders between two digits' runs that fall inside a batch: {borders_inside_a_batch}")
+# The same buffer of 64 with other random seeds: how many batches hold three digits?
+three_digit_batches = [
+    sum(len(np.unique(y)) == 3 for _, y in make_dataset(x_sorted, y_sorted, 64, SMALL_BUFFER, seed))
+    for seed in range(8)
+]
+print(f"buffer 64, seeds 0-7: batches holding three digits: {three_digit_batches}")
 
 # %% [markdown]
 # With no shuffle, a batch holds one digit, or two exactly where it straddles the border between
 # one digit's run and the next: as many two-digit batches as borders inside a batch. A buffer of
 # 64 breaks that rule: stragglers from a run come out late, into batches well past its border, so
-# several times more batches hold two digits than there are borders, and now and then a batch
-# holds three. Still, nearly every batch holds one or two digits. Only a buffer as large as the
-# data mixes all ten digits into (nearly) every batch. The picture: each row is a batch, each
-# column a digit, the colour how many of that digit the batch holds.
+# several times more batches hold two digits than there are borders, and in some orders (other
+# random seeds) a few batches hold three. Still, nearly every batch holds one or two digits.
+# Only a buffer as large as the data mixes all ten digits into (nearly) every batch. The
+# picture: each row is a batch, each column a digit, the colour how many of that digit the
+# batch holds.
 #
 # **中文：** 不打乱时，一个批次只有一种数字；只有跨在两种数字交界处的批次才有两种：有两种数字的
 # 批次数，正好等于落在批次内部的交界数。缓冲区为 64 时这条规律就不成立了：前一段数字里的“掉队者”
-# 出来得晚，落进了远在交界之后的批次，所以有两种数字的批次比交界多出好几倍，偶尔还会有三种。
+# 出来得晚，落进了远在交界之后的批次，所以有两种数字的批次比交界多出好几倍；在某些顺序下（换别的
+# 随机种子），还有几个批次有三种数字。
 # 不过，几乎每个批次仍然只有一种或两种数字。只有与数据一样大的缓冲区，才能让（几乎）每个批次都
 # 包含全部十种数字。下图中每一行是一个批次，每一列是一个数字，颜色表示这个批次里有多少个该数字。
 
@@ -394,16 +401,30 @@ assert two_digit_batches["no shuffle"] == borders_inside_a_batch
 assert two_digit_batches["buffer 64"] > 3 * borders_inside_a_batch
 assert np.mean(distinct["buffer 64"] <= 2) > 0.9
 assert distinct[f"buffer {SLICE}"].mean() > 9.5
+assert 0 < max(three_digit_batches) <= 5, "in some orders, a few batches hold three digits"
 
 # %% [markdown]
 # Does it matter for learning, and how large must the buffer be? Train a fresh model for one
 # epoch on the sorted digits with buffers from 64 up to the whole slice, then measure it on the
-# test set (`evaluate` is explained in chapter 5). Each digit's run is about 400 digits long
+# test set: the share of test digits whose largest logit is the right digit (chapter 5 explains
+# it). Each digit's run is about 400 digits long
 # (the cell prints the lengths), so the buffers of 400 and 800 hold one or two runs.
 #
 # **中文：** 这对学习有影响吗？缓冲区要多大才够？分别用从 64 到整个切片大小的缓冲区，在排好序的
-# 图片上把一个新模型训练一个 epoch，再在测试集上衡量它（`evaluate` 在第 5 章讲解）。每种数字的
+# 图片上把一个新模型训练一个 epoch，再在测试集上衡量它：logit 最大的类别正好是正确数字的测试
+# 图片所占的比例（第 5 章会讲解）。每种数字的
 # 一段大约有 400 张（单元格打印了各段的长度），所以 400 和 800 的缓冲区能装下一段或两段。
+
+
+# %%
+def predict_digits(model: keras.Model, images: np.ndarray) -> np.ndarray:
+    """The digit with the largest logit, for each image.
+
+    The model is called directly, as in the training step (with `training=False`): chapter 5's
+    `evaluate` goes through `model.predict`, which builds a new graph for every fresh model.
+    """
+    return np.argmax(model(images, training=False), axis=1)
+
 
 # %% tags=["nbval-ignore-output"]
 print(f"run lengths of the sorted slice, digits 0-9: {np.bincount(y_sorted)}")
@@ -412,10 +433,13 @@ for buffer in (64, 400, 800, 2000, SLICE):
     sorted_model = build_model(seed=0)
     sorted_data = make_dataset(x_sorted, y_sorted, shuffle_buffer=buffer, seed=0)
     train(sorted_model, sorted_data, epochs=1, progress=False)
-    result = evaluate(sorted_model, x_test, y_test)
-    sorted_test_accuracy[buffer] = result.accuracy
-    counts = np.bincount(result.predictions, minlength=10)
-    print(f"buffer {buffer:4}: test accuracy {result.accuracy:.3f}, predictions per digit {counts}")
+    predicted = predict_digits(sorted_model, x_test)
+    sorted_test_accuracy[buffer] = np.mean(predicted == y_test)
+    counts = np.bincount(predicted, minlength=10)
+    print(
+        f"buffer {buffer:4}: test accuracy {sorted_test_accuracy[buffer]:.3f}, "
+        f"predictions per digit {counts}"
+    )
 
 # %%
 run_lengths = np.bincount(y_sorted)
@@ -471,7 +495,7 @@ assert not np.array_equal(first_pass, second_pass)
 
 # %% tags=["nbval-ignore-output"]
 running_accuracy = float(accuracy.result())
-after_epoch_accuracy = evaluate(model, x_slice, y_slice).accuracy
+after_epoch_accuracy = np.mean(predict_digits(model, x_slice) == y_slice)
 print(f"running accuracy during epoch 1: {running_accuracy:.4f}")
 print(f"accuracy measured after epoch 1: {after_epoch_accuracy:.4f}")
 
@@ -599,8 +623,9 @@ assert history["accuracy"][-1] > 0.95
 # step once, *tracing* it: it records the operations into a graph. Later calls run that graph
 # in TensorFlow's runtime, which passes each operation's output to the next without going back
 # to Python, after optimising the graph once (pruning, folding constants, fusing some
-# operations). It compiles nothing into machine code: the graph runs the same kernels as
-# eager execution does. Compiling is XLA's job, and happens only with `jit_compile=True`
+# operations). It compiles nothing into machine code: the graph runs TensorFlow's precompiled
+# kernels, a few of them fused by the graph optimiser (a matrix product, its bias and its ReLU
+# become one kernel, for instance). Compiling is XLA's job, and happens only with `jit_compile=True`
 # (next section). `make_train_step(..., compiled=False)` is the eager step; `compiled=True`
 # (the default) is the traced graph.
 #
@@ -609,7 +634,8 @@ assert history["accuracy"][-1] > 0.95
 # 运行一遍，把其中的运算*追踪*（trace）下来，记录成一个计算图。之后的调用在 TensorFlow 的运行时
 # 里执行这个图：每个运算的输出直接交给下一个运算，不再回到 Python；第一次执行前，图还会被优化
 # 一次（剪掉用不到的部分、折叠常量、合并一些运算）。它并不把任何东西编译成机器码：图里运行的
-# 内核与即时执行时完全相同。编译是 XLA 的工作，只有设置 `jit_compile=True` 时才会发生（见下一节）。
+# 是 TensorFlow 预先编译好的内核，其中少数几个被图优化器合并成一个（例如矩阵乘法、加偏置和
+# ReLU 合成一个内核）。编译是 XLA 的工作，只有设置 `jit_compile=True` 时才会发生（见下一节）。
 # `make_train_step(..., compiled=False)` 是即时执行的训练步，`compiled=True`（默认）是追踪得到的
 # 计算图。
 #
@@ -648,17 +674,14 @@ graph_step = steps["graph"]
 traces_after_full_batches = graph_step.experimental_get_tracing_count()
 graph_step(*last_batch)
 traces_after_last_batch = graph_step.experimental_get_tracing_count()
-xla = graph_step.get_concrete_function(*some_batches[0]).function_def.attr["_XlaMustCompile"].b
 print(f"traces after 5 batches of 64: {traces_after_full_batches}; ", end="")
 print(f"after one of {len(last_batch[1])}: {traces_after_last_batch}")
-print(f"the traced graph is marked for XLA to compile: {xla}")
 
 # %%
 weights = len(build_model().trainable_weights)  # 3 kernels and 3 biases
 assert adam_variables["eager"] == adam_variables["graph"] == [2, 2 + 2 * weights]
 assert traces_after_full_batches == 2, "traced twice, on the first call: it created variables"
 assert traces_after_last_batch == traces_after_full_batches + 1, "a new shape, a new trace"
-assert not xla, "without jit_compile, tf.function compiles nothing"
 
 # %% [markdown]
 # The first call does two one-time jobs. In both modes it creates Adam's moment estimates (the
@@ -666,16 +689,15 @@ assert not xla, "without jit_compile, tf.function compiles nothing"
 # to the step counter and the learning rate), so the eager step's first call is slower than its
 # later ones too. The graph step also traces (TensorFlow traces a step that creates variables
 # twice on its first call). Later calls with batches of the same shape reuse the graph; a batch of
-# a new shape, such as the smaller last batch of an epoch, costs one more trace. And the graph
-# carries no request for XLA. Eager execution remains the mode to debug in: there you can
-# `print` a tensor inside the step.
+# a new shape, such as the smaller last batch of an epoch, costs one more trace. Eager execution
+# remains the mode to debug in: there you can `print` a tensor inside the step.
 #
 # **中文：** 第一次调用要做两件一次性的工作。两种方式都要创建 Adam 的一阶、二阶矩估计（每个权重
 # 梯度的一阶和二阶矩：每个权重张量 2 个变量，这里共 12 个，另外还有步数计数器和学习率），所以
 # 即时执行的训练步第一次调用也比之后慢。计算图版本还要追踪（训练步在第一次调用时创建变量，
 # TensorFlow 会把它追踪两遍）。之后形状相同的批次都复用这个图；遇到新形状的批次（例如一个 epoch
-# 最后那个较小的批次）时要再追踪一次。图上也没有交给 XLA 编译的标记。调试时仍然用即时执行：
-# 在那里可以直接在训练步里 `print` 一个张量。
+# 最后那个较小的批次）时要再追踪一次。调试时仍然用即时执行：在那里可以直接在训练步里 `print`
+# 一个张量。
 #
 # ## `train`'s two speed switches · `train` 的两个提速开关
 #
@@ -706,15 +728,17 @@ print(inspect.getsource(several_steps_per_call))
 
 # %% [markdown]
 # Each way below trains a fresh model on the slice: the classroom notebook's eager loop for one
-# epoch, the graph step with each combination of the two switches for two epochs. The first
-# epoch includes tracing and compiling; the second reuses the graph. Every line gives the
-# seconds per epoch and, for the second epoch, the milliseconds per step and how many times
-# faster than an eager step that is.
+# epoch, the graph step with each combination of the two switches for four epochs. The first
+# epoch includes tracing and compiling; the later ones reuse the graph. The ways take turns,
+# one epoch each, so that a moment when the machine is busy slows them all rather than one of
+# them, and every line gives the first epoch's seconds, the median of the three later epochs,
+# the milliseconds per step of that median and how many times faster than an eager step it is.
 #
 # **中文：** 下面每种方式都在切片上训练一个新模型：原笔记本即时执行的循环跑一个 epoch，计算图版
-# 训练步在两个开关的每种组合下各跑两个 epoch。第一个 epoch 包括追踪和编译，第二个 epoch 复用
-# 计算图。每一行给出每个 epoch 的秒数，以及第二个 epoch 每步的毫秒数，和它比即时执行的一步快
-# 多少倍。
+# 训练步在两个开关的每种组合下各跑四个 epoch。第一个 epoch 包括追踪和编译，之后的 epoch 复用
+# 计算图。各种方式轮流进行，每次一个 epoch，这样机器忙的时候会同时拖慢所有方式，而不是只拖慢
+# 其中一种。每一行给出第一个 epoch 的秒数、之后三个 epoch 的中位数、这个中位数折合的每步毫秒数，
+# 以及它比即时执行的一步快多少倍。
 
 # %% tags=["nbval-ignore-output"]
 EAGER = "eager, the classroom notebook's loop"
@@ -728,7 +752,8 @@ ways = {  # way: (jit_compile, steps_per_call); None: eager execution
     "tf.function + XLA, 50 steps per call": (True, 50),
 }
 STEPS = math.ceil(SLICE / BATCH_SIZE)
-epoch_seconds, first_epoch, way_steps = {}, {}, {}
+EPOCHS = 4  # the first, then three to take the median of
+runs, epoch_seconds, first_epoch = {}, {}, {}
 for way, switches in ways.items():
     jit_compile, steps_per_call = switches or (False, 1)
     way_accuracy = keras.metrics.SparseCategoricalAccuracy()
@@ -740,21 +765,27 @@ for way, switches in ways.items():
         compiled=switches is not None,
         jit_compile=jit_compile,
     )
-    way_steps[way] = way_step
-    run_steps = make_run_steps(way_step, steps_per_call)
     way_data = make_dataset(x_slice, y_slice, batch_size=BATCH_SIZE, shuffle_buffer=1024, seed=0)
+    runs[way] = (make_run_steps(way_step, steps_per_call), way_data, way_accuracy)
     epoch_seconds[way] = []
-    for epoch in range(1 if switches is None else 2):
+for epoch in range(EPOCHS):
+    for way, (run_steps, way_data, way_accuracy) in runs.items():
+        if way == EAGER and epoch > 0:
+            continue  # one eager epoch is slow enough to measure
         start = time.perf_counter()
         result = run_epoch(run_steps, way_data, way_accuracy)
         epoch_seconds[way].append(time.perf_counter() - start)
         if epoch == 0:
             first_epoch[way] = result
-eager_step = epoch_seconds[EAGER][0] / STEPS
+later_epoch = {
+    way: float(np.median(seconds[1:] or seconds)) for way, seconds in epoch_seconds.items()
+}
+eager_step = later_epoch[EAGER] / STEPS
 for way, seconds in epoch_seconds.items():
-    step_seconds = seconds[-1] / STEPS
+    step_seconds = later_epoch[way] / STEPS
+    later = f"median of later epochs {later_epoch[way]:5.2f} s" if len(seconds) > 1 else " " * 30
     print(
-        f"{way:47} epochs: {', '.join(f'{s:5.2f}' for s in seconds)} s; "
+        f"{way:47} first epoch {seconds[0]:5.2f} s, {later}; "
         f"{1000 * step_seconds:5.1f} ms per step, {eager_step / step_seconds:4.1f}x eager"
     )
 
@@ -762,7 +793,6 @@ for way, seconds in epoch_seconds.items():
 # The same training, only faster: same weights, same batches, the same mean loss in epoch 1.
 losses = [result["loss"] for result in first_epoch.values()]
 assert max(losses) - min(losses) < 1e-4, first_epoch
-assert all(len(seconds) == 2 for way, seconds in epoch_seconds.items() if way != EAGER)
 
 # %% [markdown]
 # All five ways trained the same model on the same batches to the same loss; only the time
@@ -778,21 +808,26 @@ assert all(len(seconds) == 2 for way, seconds in epoch_seconds.items() if way !=
 #
 # ### When does XLA pay off? · XLA 什么时候才划算？
 #
-# XLA's compilation is paid once per batch shape; its saving is paid back a little at every
-# step. From the lines above: how much longer the first epoch took with XLA, how much faster
-# each later step ran, and so how many steps it takes before the compilation has paid for
-# itself.
+# XLA's compilation is paid once per batch shape, in the first epoch; whatever it saves is paid
+# back a little at every later step. Two effects pull opposite ways. XLA fuses operations, Adam's
+# element-wise update of every weight above all, so the data passes through memory fewer times;
+# but on a CPU the plain graph runs its matrix products with oneDNN's kernels, and XLA's own CPU
+# matrix products can be slower. From the lines above: how much longer the first epoch took with
+# XLA, how much time each later step saved (the medians), and so how many steps it takes before
+# the compilation has paid for itself, or that it never does.
 #
-# **中文：** XLA 的编译对每种批次形状只付一次；它省下的时间则是每一步都赚回一点。根据上面的
-# 计时：打开 XLA 后第一个 epoch 多花了多少时间，之后每一步快了多少，由此算出要跑多少步才能把
-# 编译的成本赚回来。
+# **中文：** XLA 的编译对每种批次形状只付一次，付在第一个 epoch 里；它省下的时间（如果有的话）
+# 则是之后每一步赚回一点。有两个方向相反的因素：XLA 会合并运算，尤其是 Adam 对每个权重的逐元素
+# 更新，让数据少在内存里来回几趟；但在 CPU 上，普通的计算图用 oneDNN 的内核做矩阵乘法，而 XLA
+# 自己在 CPU 上的矩阵乘法可能更慢。根据上面的计时：打开 XLA 后第一个 epoch 多花了多少时间，之后
+# 每一步省下了多少（按中位数），由此算出要跑多少步才能把编译的成本赚回来，或者永远赚不回来。
 
 # %% tags=["nbval-ignore-output"]
 FULL_MNIST_STEPS = math.ceil(60_000 / BATCH_SIZE)
 xla_extra_seconds = epoch_seconds[WITH_XLA][0] - epoch_seconds[PLAIN][0]
-xla_saved_per_step = (epoch_seconds[PLAIN][1] - epoch_seconds[WITH_XLA][1]) / STEPS
+xla_saved_per_step = (later_epoch[PLAIN] - later_epoch[WITH_XLA]) / STEPS
 print(f"first epoch with XLA: {xla_extra_seconds:+.2f} s against the plain graph")
-print(f"each later step with XLA: {1000 * xla_saved_per_step:+.2f} ms saved")
+print(f"each later step with XLA: {1000 * xla_saved_per_step:+.2f} ms saved (medians)")
 if xla_saved_per_step > 0:
     break_even = STEPS + max(0, xla_extra_seconds) / xla_saved_per_step
     print(
@@ -802,28 +837,22 @@ if xla_saved_per_step > 0:
 else:
     print("XLA saved nothing per step in this run: here it never pays off")
 
-# %%
-# jit_compile=True is what marks a graph for XLA; the other graphs are run as traced.
-marked_for_xla = {
-    way: step.get_concrete_function(*some_batches[0]).function_def.attr["_XlaMustCompile"].b
-    for way, step in way_steps.items()
-    if ways[way] is not None
-}
-assert marked_for_xla == {way: ways[way][0] for way in marked_for_xla}, marked_for_xla
-
 # %% [markdown]
-# The cell says whether, in this run, XLA paid off and after how many steps. A compilation that
-# takes seconds, paid back a fraction of a millisecond per step at best, needs thousands of
-# steps: many epochs of the sample's 63 steps, far fewer of the full MNIST's 938. On the sample
-# it costs more than it saves, so `train` leaves XLA off by default, and runs one step per call
-# unless told otherwise; turn the switches on for long runs, after measuring
-# (`benchmarks/README.md` times a full epoch of 60,000 digits).
+# The cell prints the conclusion of this run; timings on another machine, or in another run of
+# this one, can fall the other way. If XLA's fusion wins, it pays off after the number of steps
+# the cell prints: its compilation divided by what it saves per step, counted in epochs of the
+# slice (63 steps) and of the full MNIST (938). If its matrix products lose, it never pays off,
+# however long you train. So `train` leaves XLA off by default, and runs one step per call
+# unless told otherwise; turn the switches on for long runs after measuring on your own machine:
+# `./run.sh benchmark` times an epoch of 60,000 digits with `train` with and without both
+# switches, and with `model.fit`.
 #
-# **中文：** 上面的单元格给出这次运行中 XLA 是否划算、多少步之后才划算。编译要花几秒钟，而每一
-# 步最多只赚回零点几毫秒，所以需要几千步才能回本：样本每个 epoch 只有 63 步，要跑很多个 epoch；
-# 完整 MNIST 每个 epoch 938 步，少得多。在样本上它付出的比省下的多，所以 `train` 默认不用 XLA，
-# 除非另行指定，每次调用只跑一步；训练得很久时，先测量，再打开这两个开关
-# （`benchmarks/README.md` 给出了 60,000 张图片一个完整 epoch 的计时）。
+# **中文：** 上面的单元格打印的是这一次运行的结论；换一台机器，或者在这台机器上再运行一次，结果
+# 可能相反。如果 XLA 的合并占了上风，它会在单元格打印出的步数之后开始划算：编译的成本除以每步省下
+# 的时间，并折算成切片（每个 epoch 63 步）和完整 MNIST（每个 epoch 938 步）的 epoch 数。如果它的
+# 矩阵乘法更慢，那么不管训练多久都不划算。所以 `train` 默认不用 XLA，除非另行指定，每次调用只跑
+# 一步；训练得很久时，先在自己的机器上测量，再打开这两个开关：`./run.sh benchmark` 会给 60,000
+# 张图片的一个 epoch 计时，分别用打开和不打开两个开关的 `train`，以及 `model.fit`。
 
 # %% [markdown]
 # ## Keras `fit` with the same two switches · 打开同样两个开关的 Keras `fit`
@@ -835,8 +864,8 @@ assert marked_for_xla == {way: ways[way][0] for way in marked_for_xla}, marked_f
 # machine without a GPU, Keras 3 leaves both off by default: `compile(jit_compile="auto")`
 # turns XLA off on CPU-only machines, and `steps_per_execution` defaults to 1. We time `fit`
 # with its defaults and with both switches on, each on a fresh model with the same data, loss
-# and optimizer, in two calls of one epoch each: the second reuses what the first traced and
-# compiled.
+# and optimizer, in four calls of one epoch each, the two settings taking turns: the first call
+# traces (and compiles), the later ones reuse it, and we take their median.
 #
 # **中文：** `model.fit` 运行的是同一类循环，`compile` 也有同样的两个开关：`jit_compile=True`
 # 让 XLA 编译 `fit` 的整个训练步（前向计算、梯度、优化器更新、指标），就像
@@ -844,36 +873,44 @@ assert marked_for_xla == {way: ways[way][0] for way in marked_for_xla}, marked_f
 # `steps_per_call=N`**：每次调用计算图跑 N 步。在没有 GPU 的机器上，Keras 3 默认两个都不开：
 # `compile(jit_compile="auto")` 在只有 CPU 的机器上关闭 XLA，`steps_per_execution` 默认为 1。
 # 我们分别给默认设置的 `fit` 和两个开关都打开的 `fit` 计时：各用一个新模型，数据、损失函数和
-# 优化器都相同，各调用两次、每次一个 epoch；第二次调用复用第一次追踪和编译好的结果。
+# 优化器都相同，各调用四次、每次一个 epoch，两种设置轮流进行：第一次调用负责追踪（和编译），之后
+# 的调用复用它的结果，我们取它们的中位数。
 
 # %% tags=["nbval-ignore-output"]
 FIT_DEFAULTS = "model.fit, defaults"
 FIT_SWITCHED = "model.fit, jit_compile=True, steps_per_execution=50"
 fit_settings = {FIT_DEFAULTS: {}, FIT_SWITCHED: {"jit_compile": True, "steps_per_execution": 50}}
-fit_models, fit_seconds, fit_first_epoch = {}, {}, {}
+fit_models, fit_data, fit_seconds, fit_first_epoch = {}, {}, {}, {}
 for way, settings in fit_settings.items():
-    fit_model = build_model(seed=0)
-    fit_model.compile(
+    fit_models[way] = build_model(seed=0)
+    fit_models[way].compile(
         optimizer=keras.optimizers.Adam(), loss=make_loss(), metrics=["accuracy"], **settings
     )
-    fit_data = make_dataset(x_slice, y_slice, batch_size=BATCH_SIZE, shuffle_buffer=1024, seed=0)
-    fit_seconds[way], histories = [], []
-    for _ in range(2):  # Two calls of one epoch each: the second reuses the compiled function.
+    fit_data[way] = make_dataset(x_slice, y_slice, batch_size=BATCH_SIZE, seed=0)
+    fit_seconds[way] = []
+for call in range(EPOCHS):  # one epoch per call, the two settings taking turns
+    for way, fit_model in fit_models.items():
         start = time.perf_counter()
-        histories.append(fit_model.fit(fit_data, epochs=1, shuffle=False, verbose=0).history)
+        fit_history = fit_model.fit(fit_data[way], epochs=1, shuffle=False, verbose=0).history
         fit_seconds[way].append(time.perf_counter() - start)
-    fit_models[way], fit_first_epoch[way] = fit_model, histories[0]
-    print(f"{way:52}: " + ", ".join(f"{seconds:5.2f} s" for seconds in fit_seconds[way]))
+        if call == 0:
+            fit_first_epoch[way] = fit_history
+fit_later = {way: float(np.median(seconds[1:])) for way, seconds in fit_seconds.items()}
+for way, seconds in fit_seconds.items():
+    print(f"{way:52}: first call {seconds[0]:5.2f} s, median later {fit_later[way]:5.2f} s")
 for way in (PLAIN, "tf.function + XLA, 50 steps per call"):
-    course_seconds = ", ".join(f"{seconds:5.2f} s" for seconds in epoch_seconds[way][:2])
-    print(f"train: {way:45}: {course_seconds}")
+    print(
+        f"train: {way:45}: first epoch {epoch_seconds[way][0]:5.2f} s, "
+        f"median later {later_epoch[way]:5.2f} s"
+    )
+faster = FIT_SWITCHED if fit_later[FIT_SWITCHED] < fit_later[FIT_DEFAULTS] else FIT_DEFAULTS
+print(f"in this run, once compiled, the faster fit: {faster}")
 
 # %%
-default_fit, switched_fit = fit_models.values()
-assert default_fit.steps_per_execution == 1 and switched_fit.steps_per_execution == 50
+default_fit = fit_models[FIT_DEFAULTS]
+assert default_fit.steps_per_execution == 1, "Keras' default: one step per call"
 if not tf.config.list_physical_devices("GPU"):
     assert default_fit.jit_compile is False, "Keras 3 turns XLA off on CPU-only machines"
-assert switched_fit.jit_compile is True
 # fit with the switches trains as the course's step does: in epoch 1 the same running accuracy
 # and nearly the same mean loss (fit weights each batch's loss by its size, so the smaller last
 # one counts less).
@@ -883,15 +920,18 @@ assert abs(switched_epoch_1["accuracy"][0] - course_epoch_1["accuracy"]) < 1e-3
 assert np.isclose(switched_epoch_1["loss"][0], course_epoch_1["loss"], rtol=0.01)
 
 # %% [markdown]
-# On the slice, switching both on makes `fit`'s first call slower than with its defaults, for
-# the reason `train`'s XLA lines showed above: XLA compiles `fit`'s step, and 63 steps do not
-# repay that. The second calls show what the switches do once compiled; compare them with
-# `train`'s lines with the same switches, printed below them, rather than with another run.
+# The first calls show what tracing, and with the switches XLA's compilation too, add to `fit`'s
+# first epoch; the medians of the later calls show what the switches do once compiled, and the
+# last line says which way this run fell. The same two effects as with `train` decide it:
+# XLA's fusion and 50 steps per call against XLA's CPU matrix products, so on another machine,
+# or in another run, it can fall the other way. Compare `fit`'s lines with `train`'s lines of
+# the same switches, printed below them from the same run, never with another run.
 #
-# **中文：** 在切片上，打开两个开关会让 `fit` 的第一次调用比默认设置更慢，原因与上面 `train` 的
-# XLA 那几行相同：XLA 要编译 `fit` 的训练步，而 63 步赚不回这个成本。第二次调用显示的是编译好
-# 之后两个开关的效果；请把它们与下面打印的、开关相同的 `train` 那几行比较，而不是与另一次运行
-# 比较。
+# **中文：** 第一次调用显示的是追踪（打开开关时还有 XLA 的编译）给 `fit` 的第一个 epoch 增加了
+# 多少时间；之后几次调用的中位数显示的是编译好之后两个开关的效果，最后一行说明这次运行的结果
+# 偏向哪一边。决定它的是与 `train` 相同的两个因素：XLA 的合并和每次调用跑 50 步，对比 XLA 在
+# CPU 上的矩阵乘法；所以换一台机器或者再运行一次，结果可能相反。请把 `fit` 的几行与下面打印的、
+# 同一次运行中开关相同的 `train` 那几行比较，而不要与另一次运行比较。
 #
 # ## The classroom notebook's question, answered · 原笔记本的问题解答
 #
@@ -938,9 +978,10 @@ assert np.isclose(switched_epoch_1["loss"][0], course_epoch_1["loss"], rtol=0.01
 # - A training step calls `model(x, training=True)`, so that layers such as Dropout train.
 # - `tf.function` traces the step into a graph and compiles nothing; its first call traces, and
 #   in both modes the first call creates Adam's variables; later calls run faster.
-# - `train(..., jit_compile=True)` lets XLA compile the step: it pays off only once its
-#   compilation is repaid, not within the sample's 63 steps per epoch. `steps_per_call=N` runs
-#   N steps per graph call. Both are off by default.
+# - `train(..., jit_compile=True)` lets XLA compile the step: it pays off only once what it
+#   saves per step has repaid its compilation, and never if, on your CPU, it saves nothing per
+#   step. `steps_per_call=N` runs N steps per graph call. Both are off by default; measure
+#   before turning them on.
 # - `model.fit` has the same two switches: `compile(jit_compile=True, steps_per_execution=N)`.
 #   Compare like with like.
 # - From now on: `history = train(model, dataset, epochs=5)`.
@@ -955,8 +996,9 @@ assert np.isclose(switched_epoch_1["loss"][0], course_epoch_1["loss"], rtol=0.01
 # - 训练步调用 `model(x, training=True)`，这样 Dropout 之类的层才会按训练方式工作。
 # - `tf.function` 把训练步追踪成计算图，并不编译任何东西；第一次调用负责追踪，而且两种方式的
 #   第一次调用都要创建 Adam 的变量；之后的调用更快。
-# - `train(..., jit_compile=True)` 让 XLA 编译训练步：只有把编译的成本赚回来之后才划算，在样本
-#   每个 epoch 的 63 步里赚不回来。`steps_per_call=N` 每次调用计算图跑 N 步。两者默认都关闭。
+# - `train(..., jit_compile=True)` 让 XLA 编译训练步：只有每步省下的时间把编译的成本赚回来之后
+#   才划算；如果在你的 CPU 上它每步什么也省不下，就永远不划算。`steps_per_call=N` 每次调用计算图
+#   跑 N 步。两者默认都关闭；先测量，再打开。
 # - `model.fit` 也有这两个开关：`compile(jit_compile=True, steps_per_execution=N)`。比较时要在
 #   相同的设置下比较。
 # - 从现在起，训练只需一行：`history = train(model, dataset, epochs=5)`。
