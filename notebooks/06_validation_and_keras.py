@@ -369,8 +369,8 @@ dropout_best = best_epoch(dropout_history["val_loss"])
 for name, run in {"without Dropout": history, "with Dropout": dropout_history}.items():
     print(
         f"{name:15}: lowest val_loss {min(run['val_loss']):.4f} (epoch "
-        f"{best_epoch(run['val_loss'])}), after epoch {EPOCHS} {run['val_loss'][-1]:.4f}, "
-        f"val_accuracy then {run['val_accuracy'][-1]:.3f}"
+        f"{best_epoch(run['val_loss'])}), after epoch {EPOCHS} {run['val_loss'][-1]:.4f}; "
+        f"training loss then {run['loss'][-1]:.4f}"
     )
 
 fig, ax = plt.subplots(figsize=(7, 3.2))
@@ -381,22 +381,21 @@ ax.legend()
 fig.tight_layout()
 
 # %%
-# After the same 20 epochs, the model trained with Dropout has the lower validation loss.
-assert dropout_history["val_loss"][-1] < history["val_loss"][-1]
+# With half of its units switched off at every step, it cannot drive its training loss to 0.
+assert dropout_history["loss"][-1] > 5 * history["loss"][-1]
 
 # %% [markdown]
-# After 20 epochs the model trained with Dropout has the lower validation loss: training for
-# too long costs less. Dropout slows the overfitting down; it does not abolish it (on other
-# digits or seeds its validation loss, too, can end above its own lowest point), so it combines
-# with early stopping rather than replacing it. It is not free either: every step trains only
-# part of the network, and the rate is one more setting to choose on validation digits.
-# Chapter 7's convnet uses Dropout.
+# The model trained with Dropout memorises far less: its training loss stays many times the
+# plain model's. Whether that buys a lower validation loss is a matter of measurement, not of
+# faith: compare the two curves and the printed values. On this small set the two end close
+# together, and which one is lower can change with the seed and the digits. Its rate is one more setting to choose on validation
+# digits, and it combines with early stopping rather than replacing it. Chapter 7's convnet
+# uses Dropout.
 #
-# **中文：** 20 个 epoch 之后，用 Dropout 训练的模型验证损失更低：训练太久的代价更小。
-# Dropout 让过拟合来得更慢，但并没有消除它（换一组图片或随机种子，它的验证损失也可能停在比自己
-# 最低点高的位置），所以它要和提前停止一起用，而不是取代提前停止。它也不是免费的：
-# 每一步只训练网络的一部分，而且 rate 又是一个要在验证图片上选择的设置。
-# 第 7 章的卷积网络就用了 Dropout。
+# **中文：** 用 Dropout 训练的模型死记硬背得少得多：它的训练损失一直是普通模型的好多倍。
+# 这能不能换来更低的验证损失，要靠测量，而不是靠相信：比较两条曲线和输出的数值。
+# 在这个小数据集上，两者最后很接近，哪个更低可能随随机种子和图片而变。它的 rate 又是一个要在验证图片上选择的设置，而且它要和提前停止一起用，
+# 而不是取代提前停止。第 7 章的卷积网络就用了 Dropout。
 #
 # ## The Keras way: `compile`, `fit`, `evaluate`, `predict` · Keras 的标准做法
 #
@@ -752,9 +751,9 @@ assert max(accuracies) - min(accuracies) <= 0.015, way_accuracy
 #   with the lowest validation loss.
 #   过拟合：训练损失继续下降，验证损失却回升；增长的是错误答案的置信度，而不是错误的个数。
 #   验证损失最低的 epoch 就是最佳 epoch。
-# - Dropout (active only in training) makes memorising harder: after 20 epochs its validation
-#   loss is lower; it slows overfitting, it does not end it. Dropout（只在训练时起作用）
-#   让死记硬背变难：20 个 epoch 后验证损失更低；它让过拟合变慢，但没有消除过拟合。
+# - Dropout (active only in training) makes memorising harder; whether it lowers the validation
+#   loss is measured, not assumed. Dropout（只在训练时起作用）让死记硬背变难；
+#   它是否降低验证损失，要测量，不能想当然。
 # - The Keras way: `compile(optimizer, loss, metrics)`, `fit(..., validation_data=...)`,
 #   `evaluate`, `predict`; `EarlyStopping(restore_best_weights=True)` keeps the best epoch and
 #   `ModelCheckpoint(save_best_only=True)` saves it; `validation_split` takes the last fraction
