@@ -688,17 +688,18 @@ fig.tight_layout()
 # %%
 assert np.array_equal(augmented(x_test[:8], training=False), augmented(x_test[:8], training=False))
 gain = np.subtract(shifted_accuracy["augmented convnet"], shifted_accuracy["convnet"])
-assert all(gain[pixels] > 0.02 for pixels in (2, 3, 4)), gain
+assert all(gain[pixels] > 0.02 for pixels in (3, 4)), gain  # Beyond what it was trained on.
 
 # %% [markdown]
-# Trained on moved digits, the convnet reads digits moved by 2 to 4 pixels much better, on the
-# same shifted test digits as before, while the centred ones stay about where they were (first
-# column). The augmentation did not make the network translation invariant; it showed it the
+# Trained on moved digits, the convnet reads digits moved by 3 and 4 pixels much better, on the
+# same shifted test digits as before, while the centred digits and those moved by 1 or 2 pixels
+# stay within a point or two of where they were (the first columns). The augmentation did not make the network translation invariant; it showed it the
 # variation it meets at test time. Where the shifts of the real data are unknown, the
 # augmentation's range is one more setting to choose on validation digits.
 #
-# **中文：** 在移动过的数字上训练后，卷积网络在和前面相同的平移测试图片上，认移动了 2 到 4
-# 个像素的数字要好得多，而居中的数字基本保持原样（第一列）。数据增强并没有让网络变得具有平移
+# **中文：** 在移动过的数字上训练后，卷积网络在和前面相同的平移测试图片上，认移动了 3 和 4
+# 个像素的数字要好得多，而居中的数字以及移动了 1 或 2 个像素的数字，准确率的变化都在一两个百分点
+# 以内（前几列）。数据增强并没有让网络变得具有平移
 # 不变性，它只是让网络见到了测试时会遇到的变化。真实数据的平移范围未知时，增强的幅度也是一个要在
 # 验证图片上选择的设置。
 #
