@@ -284,7 +284,7 @@ print(
 )
 at_best, at_end = mistakes(model_at_best), mistakes(model_at_end)
 for measure in at_best:
-    print(f"{measure:31}: epoch {best}: {at_best[measure]:.3f}, {EPOCHS}: {at_end[measure]:.3f}")
+    print(f"{measure:31}: epoch {best}: {at_best[measure]:.3g}, {EPOCHS}: {at_end[measure]:.3g}")
 
 # %%
 # The same start and batches retrace the same run (a different run would differ by percents).
@@ -382,19 +382,22 @@ fig.tight_layout()
 
 # %%
 # With half of its units switched off at every step, it cannot drive its training loss to 0.
-assert dropout_history["loss"][-1] > 5 * history["loss"][-1]
+assert dropout_history["loss"][-1] > 2 * history["loss"][-1]
+if len(x_test) == 1_000:  # The embedded sample, where the outputs above come from.
+    assert dropout_history["val_loss"][-1] < history["val_loss"][-1]
 
 # %% [markdown]
-# The model trained with Dropout memorises far less: its training loss stays many times the
-# plain model's. Whether that buys a lower validation loss is a matter of measurement, not of
-# faith: compare the two curves and the printed values. On this small set the two end close
-# together, and which one is lower can change with the seed and the digits. Its rate is one more setting to choose on validation
+# The model trained with Dropout memorises far less: its training loss stays several times
+# the plain model's. Here its validation loss is also lower, at its best and after 20 epochs
+# (printed above). That is one run: which model ends lower can change with the seed and the
+# digits, so whether Dropout helps is measured, not assumed. Its rate is one more setting to choose on validation
 # digits, and it combines with early stopping rather than replacing it. Chapter 7's convnet
 # uses Dropout.
 #
-# **中文：** 用 Dropout 训练的模型死记硬背得少得多：它的训练损失一直是普通模型的好多倍。
-# 这能不能换来更低的验证损失，要靠测量，而不是靠相信：比较两条曲线和输出的数值。
-# 在这个小数据集上，两者最后很接近，哪个更低可能随随机种子和图片而变。它的 rate 又是一个要在验证图片上选择的设置，而且它要和提前停止一起用，
+# **中文：** 用 Dropout 训练的模型死记硬背得少得多：它的训练损失一直是普通模型的好几倍。
+# 在这里，它的验证损失也更低，无论是最低点还是 20 个 epoch 之后（见上面的输出）。
+# 但这只是一次训练：哪个模型最后更低，可能随随机种子和图片而变，所以 Dropout
+# 有没有帮助要靠测量，不能想当然。它的 rate 又是一个要在验证图片上选择的设置，而且它要和提前停止一起用，
 # 而不是取代提前停止。第 7 章的卷积网络就用了 Dropout。
 #
 # ## The Keras way: `compile`, `fit`, `evaluate`, `predict` · Keras 的标准做法
@@ -675,7 +678,7 @@ fast_fit = {"jit_compile": True, "steps_per_execution": 50}
 
 def train_with_fit(model: keras.Model, data: tf.data.Dataset, **options) -> None:
     model.compile(optimizer="adam", loss=make_loss(), **options)
-    model.fit(data, epochs=WAY_EPOCHS, verbose=0)
+    model.fit(data, epochs=WAY_EPOCHS, shuffle=False, verbose=0)  # The dataset shuffles.
 
 
 ways = {
@@ -694,7 +697,8 @@ for way, run_way in ways.items():
     start = time.perf_counter()
     run_way(way_model, make_dataset(x_train, y_train, seed=0))
     seconds[way] = time.perf_counter() - start
-    way_accuracy[way] = evaluate(way_model, x_val, y_val).accuracy
+    predicted = np.argmax(way_model(x_val, training=False), axis=1)
+    way_accuracy[way] = float(np.mean(predicted == y_val))
 for way in ways:
     print(
         f"{way:34}: {seconds[way]:5.1f} s for {WAY_EPOCHS} epochs, "
