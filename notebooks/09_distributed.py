@@ -425,7 +425,7 @@ print(f"{FULL_BATCHES:,} digits, full batches only: loss gaps per epoch {full_ga
 
 # %%
 assert full_gap.max() < 5e-5  # The same to 4 decimals in every epoch.
-assert partial_gap[0] > 10 * full_gap.max()
+assert partial_gap[0] > 100 * full_gap.max()  # Not rounding: a different first epoch.
 
 # %% [markdown]
 # TensorFlow's guide divides a partial batch by the global batch too, so that a step counts in
@@ -551,7 +551,7 @@ print(f"{worker_program.name}: {len(worker_program.read_text().splitlines())} li
 # %% tags=["nbval-ignore-output"]
 command = [sys.executable, str(worker_program), str(digits)]
 with LocalCluster(command, 2, workdir / "worker_logs") as cluster:
-    cluster.wait(timeout=600)
+    cluster.wait(timeout=1200)
 worker_logs = [cluster.log(index).splitlines() for index in range(2)]
 for index, lines in enumerate(worker_logs):
     print(f"worker {index}:")
@@ -612,7 +612,7 @@ assert digests[0] == digests[1]  # Bit-for-bit the same weights on both workers.
 # %%
 job = [sys.executable, "-m", "mnist_helpers", "--workers", "2", "--source", str(digits)]
 job += ["--epochs", str(EPOCHS), "--output", str(workdir / "two_workers"), "--no-progress"]
-finished = subprocess.run(job, capture_output=True, text=True, timeout=600)
+finished = subprocess.run(job, capture_output=True, text=True, timeout=1200)
 if finished.returncode != 0:
     raise RuntimeError(f"The job failed, exit status {finished.returncode}: {finished.stderr}")
 report = json.loads((workdir / "two_workers" / "metrics.json").read_text())
@@ -674,19 +674,19 @@ assert two_epoch > one_epoch  # On one 2-core machine, two workers are slower.
 # machine, a GPU) and a step's computation takes longer than exchanging its gradients: with a
 # 10 Gb/s network, 3.3 MB takes about 3 ms.
 #
-# How much computation comes per byte exchanged? A dense layer with `n_in` inputs and `n_out`
-# outputs does `batch x n_in x n_out` multiply-adds forward and twice that backward, and
-# exchanges `n_in x n_out` weights: the ratio is set by the per-worker batch, not by the width
-# of the layer. A wider model sends more bytes and computes more, in the same proportion.
-# Counted for our model and one with hidden layers twice as wide:
-#
 # **中文：** 在这台双核机器上，两个工作进程比一个副本慢，慢多少取决于机器负载（上面的单元格
 # 打印了倍数）。它们没有增加算力，因为两个进程共用同样的两个核；而且 63 步中的每一步都要等待
 # 另一个工作进程，并在两者之间传输 3.3 MB。数据并行只有在每个工作进程都带来自己的算力
 # （另一台机器、一块 GPU），并且一步的计算时间长于交换梯度的时间时才划算：在 10 Gb/s 的网络上，
 # 3.3 MB 约需 3 毫秒。
 #
-# 每交换一个字节，对应多少计算？一个有 `n_in` 个输入、`n_out` 个输出的全连接层，前向要做
+# How much computation comes per byte exchanged? A dense layer with `n_in` inputs and `n_out`
+# outputs does `batch x n_in x n_out` multiply-adds forward and twice that backward, and
+# exchanges `n_in x n_out` weights: the ratio is set by the per-worker batch, not by the width
+# of the layer. A wider model sends more bytes and computes more, in the same proportion.
+# Counted for our model and one with hidden layers twice as wide:
+#
+# **中文：** 每交换一个字节，对应多少计算？一个有 `n_in` 个输入、`n_out` 个输出的全连接层，前向要做
 # `batch x n_in x n_out` 次乘加，反向再做两倍，而要交换的是 `n_in x n_out` 个权重：
 # 两者之比由每个工作进程的批大小决定，而不是由层的宽度决定。更宽的模型发送的字节更多，
 # 计算也更多，两者按同样的比例增长。下面为我们的模型以及隐藏层加宽一倍的模型算一算：
