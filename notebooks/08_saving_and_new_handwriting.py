@@ -699,13 +699,15 @@ assert np.isclose(prediction.probabilities.sum(), 1, atol=1e-5)
 # prepared directly. The shadow is another matter. `prepare_digit` counts as ink any pixel more
 # than a fifth of the way from the paper's colour to the ink's; in the heavy shadow, the dark
 # corner of bare paper passes that line, so it is cropped in as part of the digit and the 7
-# shrinks. Light your photo evenly, or crop it close to the digit.
+# shrinks. Light your photo evenly, or crop it close to the digit. Below, left to right: the
+# pen's stroke prepared directly, the evenly lit photo, the shadowed one.
 #
 # **中文：** 纸的底色、渐变的光照和噪声，在模型看到的图里都不见了：预处理后的照片与直接预处理
 # 笔画得到的图，笔迹逐像素相差不过几个灰度级。阴影则是另一回事。`prepare_digit`
 # 把从纸的颜色朝笔迹颜色偏离超过五分之一的像素都算作笔迹；在浓重的阴影里，
 # 没有笔迹的暗角越过了这条线，于是被当成数字的一部分裁剪进来，7 就变小了。
-# 拍照时请让光照均匀，或者把照片裁剪到紧贴数字。
+# 拍照时请让光照均匀，或者把照片裁剪到紧贴数字。下图从左到右：直接预处理的笔画、
+# 光照均匀的照片、有阴影的照片。
 
 # %%
 clean = prepare_digit(pen)
@@ -718,7 +720,7 @@ for name, image in (("even light", from_photo), ("heavy shadow", from_shadow)):
         f"{name:12}: differs from the clean stroke by {difference.mean():4.1f} on average, "
         f"{difference.max():3} at most; ink in the empty corner: {corner_ink}"
     )
-figure = plot_digits(np.stack([clean, from_photo, from_shadow]), np.array([7, 7, 7]))
+figure = plot_digits(np.stack([clean, from_photo, from_shadow]), np.array([7, 7, 7]), ncols=3)
 
 # %%
 assert np.abs(from_photo.astype(int) - clean).max() <= 10  # Of 255, in every pixel.
