@@ -425,7 +425,7 @@ print(f"{FULL_BATCHES:,} digits, full batches only: loss gaps per epoch {full_ga
 
 # %%
 assert full_gap.max() < 5e-5  # The same to 4 decimals in every epoch.
-assert partial_gap[0] > 100 * full_gap.max()  # Not rounding: a different first epoch.
+assert partial_gap[0] > 1000 * full_gap[0]  # Not rounding: the first epoch differs.
 
 # %% [markdown]
 # TensorFlow's guide divides a partial batch by the global batch too, so that a step counts in
@@ -767,11 +767,11 @@ print(f"test accuracy {resumed_accuracy:.1%} (uninterrupted {mirrored_accuracy:.
 
 # %%
 assert len(resumed["loss"]) == EPOCHS - 1
-assert abs(resumed_accuracy - mirrored_accuracy) <= 0.01
+assert abs(resumed_accuracy - mirrored_accuracy) <= 0.02
 assert weights_digest(restarted_model) != weights_digest(mirrored_model)
 
 # %% [markdown]
-# The restarted job trained epochs 2 and 3 only, and ended within a point of the
+# The restarted job trained epochs 2 and 3 only, and ended within two points of the
 # uninterrupted run (not bit-for-bit equal: a new dataset starts its shuffles again, so epochs 2
 # and 3 see the batches that epochs 1 and 2 saw).
 #
