@@ -776,7 +776,7 @@ assert weights_digest(restarted_model) != weights_digest(mirrored_model)
 # and 3 see the batches that epochs 1 and 2 saw).
 #
 # **中文：** 重新启动的任务只训练了第 2 和第 3 个 epoch，最终与不中断的训练相差不到
-# 1 个百分点（但不是逐位相同：新的数据集重新开始打乱，所以第 2、3 个 epoch 看到的是
+# 2 个百分点（但不是逐位相同：新的数据集重新开始打乱，所以第 2、3 个 epoch 看到的是
 # 原来第 1、2 个 epoch 的批次）。
 #
 # ## The classroom notebook's question, in a cluster · 原笔记本的问题，放到集群中
