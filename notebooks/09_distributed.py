@@ -767,16 +767,16 @@ print(f"test accuracy {resumed_accuracy:.1%} (uninterrupted {mirrored_accuracy:.
 
 # %%
 assert len(resumed["loss"]) == EPOCHS - 1
-assert abs(resumed_accuracy - mirrored_accuracy) <= 0.02
+assert abs(resumed_accuracy - mirrored_accuracy) <= 0.03
 assert weights_digest(restarted_model) != weights_digest(mirrored_model)
 
 # %% [markdown]
-# The restarted job trained epochs 2 and 3 only, and ended within two points of the
+# The restarted job trained epochs 2 and 3 only, and ended within three points of the
 # uninterrupted run (not bit-for-bit equal: a new dataset starts its shuffles again, so epochs 2
 # and 3 see the batches that epochs 1 and 2 saw).
 #
 # **中文：** 重新启动的任务只训练了第 2 和第 3 个 epoch，最终与不中断的训练相差不到
-# 2 个百分点（但不是逐位相同：新的数据集重新开始打乱，所以第 2、3 个 epoch 看到的是
+# 3 个百分点（但不是逐位相同：新的数据集重新开始打乱，所以第 2、3 个 epoch 看到的是
 # 原来第 1、2 个 epoch 的批次）。
 #
 # ## The classroom notebook's question, in a cluster · 原笔记本的问题，放到集群中
