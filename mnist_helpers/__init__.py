@@ -30,7 +30,6 @@ from mnist_helpers.evaluation import (  # noqa: E402
     predict_labels,
     predict_logits,
 )
-from mnist_helpers.fast_training import FusedTraining  # noqa: E402
 from mnist_helpers.model import build_convnet, build_model  # noqa: E402
 from mnist_helpers.other_handwriting import load_uci_digits  # noqa: E402
 from mnist_helpers.pipeline import make_dataset  # noqa: E402
@@ -58,7 +57,6 @@ from mnist_helpers.validation import (  # noqa: E402
 __all__ = [
     "DigitPrediction",
     "Evaluation",
-    "FusedTraining",
     "LocalCluster",
     "MnistDataError",
     "WorkerLostError",

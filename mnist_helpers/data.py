@@ -7,7 +7,9 @@
 - "sample": 5,000 real MNIST digits embedded in this package (see `sample/README.md`);
 - "auto": the Keras file when it is cached or downloadable, else the sample, said in one line
   on stdout (information, not an error: Jupyter shows stderr in a pink box);
-- a path: a folder of the original IDX files, or an `.npz` file with the Keras keys.
+- a path: a folder of the original IDX files, or an `.npz` file with the Keras keys;
+- a URL of `mnist.npz` (a mirror, a classmate's server): downloaded once into Keras' cache and
+  used only if its SHA-256 is the published one (`mnist_helpers.download`).
 
 The environment variable MNIST_SOURCE pins what "auto" means, so tests, CI and the docs
 build can choose the data without editing a notebook.
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mnist_helpers.download import download_npz, is_url
 from mnist_helpers.errors import MnistDataError
 from mnist_helpers.idx import IMAGES_NDIM, LABELS_NDIM, read_idx
 from mnist_helpers.npz import read_npz
@@ -76,11 +79,14 @@ def sha256_of(path: Path) -> str:
 def _load(source: object) -> dict[str, np.ndarray]:
     if isinstance(source, str) and source in SOURCES:
         arrays = {"auto": _load_auto, "keras": _load_keras, "sample": _load_sample}[source]()
+    elif is_url(source):
+        arrays = _load_url(source)
     elif (isinstance(source, str) and source) or isinstance(source, os.PathLike):
         arrays = _load_path(Path(source))
     else:
         raise MnistDataError(
-            f"source must be {', '.join(map(repr, SOURCES))} or a path (str or pathlib.Path), "
+            f"source must be {', '.join(map(repr, SOURCES))}, a path (str or pathlib.Path) or "
+            "the URL of an mnist.npz, "
             f"got {source!r}."
         )
     _check_arrays(arrays, source)
@@ -89,6 +95,23 @@ def _load(source: object) -> dict[str, np.ndarray]:
 
 def _load_sample() -> dict[str, np.ndarray]:
     return read_npz(SAMPLE_PATH, NPZ_KEYS)
+
+
+def _load_url(url: str) -> dict[str, np.ndarray]:
+    """The published mnist.npz from `url`, unless Keras' cache already holds it."""
+    cached = keras_cache_path()
+    try:
+        digest = sha256_of(cached) if cached.is_file() else None
+        if digest not in (None, KERAS_MNIST_SHA256):
+            kept = _move_aside(cached, digest)
+            print(f"MNIST: the cached {cached} is not the published file, kept as {kept}.")
+    except OSError as error:
+        raise MnistDataError(
+            f"The cache {cached} cannot be used: {error.strerror or error}."
+        ) from error
+    if digest != KERAS_MNIST_SHA256:
+        download_npz(url, cached, KERAS_MNIST_SHA256)
+    return read_npz(cached, NPZ_KEYS)
 
 
 def _load_auto() -> dict[str, np.ndarray]:
@@ -105,8 +128,8 @@ def _load_auto() -> dict[str, np.ndarray]:
             problem = f"download failed: {_first_line(error.__cause__ or error)}"
     print(
         f"Full MNIST not available ({problem}): using the embedded sample of 5,000 real MNIST "
-        f"digits (4,000 train / 1,000 test). For all 70,000, go online or copy mnist.npz to "
-        f"{keras_cache_path()}.",
+        f"digits (4,000 train / 1,000 test). For all 70,000, go online, set {SOURCE_ENV} to a "
+        f"mirror's URL of mnist.npz, or copy mnist.npz to {keras_cache_path()}.",
         file=sys.stdout,
     )
     return _load_sample()

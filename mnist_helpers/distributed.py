@@ -16,7 +16,6 @@ Two details make it the same training as one process:
 """
 
 import hashlib
-import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +24,20 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-DistributedStep = Callable[[tuple], tf.Tensor]
+from mnist_helpers.training import (
+    History,
+    TrainStep,
+    check_epochs,
+    check_steps_per_call,
+    make_loss,
+    make_train_step,
+    run_epochs,
+    several_steps_per_call,
+)
+
+# Enough steps per graph call that the workers' agreement on "is there a next batch" is paid
+# rarely; a progress report still comes every epoch.
+DISTRIBUTED_STEPS_PER_CALL = 100
 
 
 def distribute_dataset(
@@ -47,30 +59,26 @@ def make_distributed_train_step(
     optimizer: keras.optimizers.Optimizer,
     accuracy: keras.metrics.Metric,
     global_batch_size: int,
-) -> DistributedStep:
-    """Return `step(batch) -> loss`: one training step on every replica (call it in a graph).
+) -> TrainStep:
+    """Return `step(x, y) -> loss`: chapter 4's step on every replica (call it in a graph).
 
-    The body is the course's GradientTape step; the loss is divided by the global batch size,
-    not the replica's, and the returned loss is the replicas' sum: the mean over the global
-    batch. A smaller last batch is divided by `global_batch_size` too, as TensorFlow's guide
-    does, so that step counts in proportion to its size.
+    Two changes only: `strategy.run` runs the step on each replica's slice of the batch, and
+    each replica divides the sum of its examples' losses by the *global* batch size, so the
+    replicas' gradients add up to the gradient of the whole batch's mean loss. The returned
+    loss is the replicas' sum: the mean over the global batch. A smaller last batch is divided
+    by `global_batch_size` too, as TensorFlow's guide does, so that step counts in proportion
+    to its size.
     """
-    per_example_loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction=None)
+    summed_loss = make_loss(reduction="sum")
 
-    def replica_step(x: tf.Tensor, y: tf.Tensor) -> tf.Tensor:
-        with tf.GradientTape() as tape:
-            logits = model(x, training=True)
-            loss = tf.nn.compute_average_loss(
-                per_example_loss(y, logits), global_batch_size=global_batch_size
-            )
-        gradients = tape.gradient(loss, model.trainable_weights)
-        # Under a strategy, apply_gradients all-reduces (sums) the gradients across replicas.
-        optimizer.apply_gradients(zip(gradients, model.trainable_weights, strict=True))
-        accuracy.update_state(y, logits)
-        return loss
+    def loss_fn(y: tf.Tensor, logits: tf.Tensor) -> tf.Tensor:
+        return summed_loss(y, logits) / global_batch_size
 
-    def step(batch: tuple) -> tf.Tensor:
-        losses = strategy.run(replica_step, args=batch)
+    # Under a strategy, apply_gradients all-reduces (sums) the gradients across replicas.
+    replica_step = make_train_step(model, loss_fn, optimizer, accuracy, compiled=False)
+
+    def step(x: tf.Tensor, y: tf.Tensor) -> tf.Tensor:
+        losses = strategy.run(replica_step, args=(x, y))
         return strategy.reduce(tf.distribute.ReduceOp.SUM, losses, axis=None)
 
     return step
@@ -85,16 +93,17 @@ def train_distributed(
     learning_rate: float = 1e-3,
     checkpoint_dir: Path | None = None,
     on_epoch_end: Callable[[int], None] | None = None,
-) -> dict[str, list[float]]:
+    steps_per_call: int = DISTRIBUTED_STEPS_PER_CALL,
+) -> History:
     """Train `model` (built under `strategy.scope()`) with Adam; return its history.
 
-    `dataset` gives global batches of `global_batch_size`. With a `checkpoint_dir`, the model,
+    `dataset` gives global batches of `global_batch_size`. The history is `train`'s: "loss" and
+    "accuracy", one entry per epoch this run trained. With a `checkpoint_dir`, the model,
     optimizer and epoch number are saved after every epoch, and a run that finds a checkpoint
-    there resumes after its epoch instead of starting again at epoch 1. The history's
-    "epochs" lists the epochs this run trained, "epoch_seconds" how long each took.
+    there resumes after its epoch instead of starting again at epoch 1: its history then holds
+    the last epochs only. `on_epoch_end(epoch)` is called after each epoch (and its checkpoint).
     """
-    if epochs < 1:
-        raise ValueError(f"epochs must be at least 1, got {epochs}.")
+    check_epochs(epochs)
     with strategy.scope():
         optimizer = keras.optimizers.Adam(learning_rate)
         # Adam's moments now, not at the first step: variables created inside the first call
@@ -108,38 +117,25 @@ def train_distributed(
         checkpoints = tf.train.CheckpointManager(checkpoint, str(checkpoint_dir), max_to_keep=2)
         checkpoint.restore(checkpoints.latest_checkpoint)  # Nothing to restore: a fresh start.
     step = make_distributed_train_step(strategy, model, optimizer, accuracy, global_batch_size)
-    batches = distribute_dataset(strategy, dataset)
-
-    # The whole epoch in one graph: fetching each distributed batch from Python costs more
+    # Steps run inside graph calls only: fetching each distributed batch from Python costs more
     # than the step itself (every worker must agree that there is a next batch).
-    @tf.function
-    def run_epoch(batches: tf.distribute.DistributedDataset) -> tuple[tf.Tensor, tf.Tensor]:
-        loss_sum, steps = tf.constant(0.0), tf.constant(0)
-        for batch in batches:
-            loss_sum += step(batch)
-            steps += 1
-        return loss_sum, steps
+    run_steps = several_steps_per_call(step, check_steps_per_call(steps_per_call))
 
-    history: dict[str, list[float]] = {"epochs": [], "loss": [], "accuracy": []}
-    history["epoch_seconds"] = []
-    for epoch in range(int(epochs_done.numpy()) + 1, epochs + 1):
-        started = time.perf_counter()
-        accuracy.reset_state()
-        with warnings.catch_warnings():
-            # TensorFlow's distributed iterator reads the dataset's options while tracing and
-            # warns about its own internals: nothing a caller can act on.
-            warnings.filterwarnings("ignore", "To make it possible to preserve tf.data options")
-            loss_sum, steps = run_epoch(batches)
-        history["epoch_seconds"].append(time.perf_counter() - started)
-        history["epochs"].append(epoch)
-        history["loss"].append(float(loss_sum) / int(steps))
-        history["accuracy"].append(float(accuracy.result()))
+    def save_checkpoint(epoch: int) -> dict[str, float]:
         epochs_done.assign(epoch)
         if checkpoints is not None:
             checkpoints.save(checkpoint_number=epoch)
         if on_epoch_end is not None:
             on_epoch_end(epoch)
-    return history
+        return {}
+
+    remaining = range(int(epochs_done.numpy()) + 1, epochs + 1)
+    with warnings.catch_warnings():
+        # TensorFlow's distributed iterator reads the dataset's options while tracing and
+        # warns about its own internals: nothing a caller can act on.
+        warnings.filterwarnings("ignore", "To make it possible to preserve tf.data options")
+        batches = distribute_dataset(strategy, dataset)
+        return run_epochs(run_steps, batches, accuracy, remaining, epochs, False, save_checkpoint)
 
 
 def gradient_bytes(model: keras.Model) -> int:

@@ -12,7 +12,16 @@ import tensorflow as tf
 
 from mnist_helpers.checks import check_labels, check_normalized_images
 from mnist_helpers.errors import MnistDataError
-from mnist_helpers.training import make_loss, make_train_step, train_epoch
+from mnist_helpers.training import (
+    JIT_COMPILE,
+    STEPS_PER_CALL,
+    History,
+    check_epochs,
+    make_loss,
+    make_run_steps,
+    make_train_step,
+    run_epochs,
+)
 
 Split = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -49,35 +58,34 @@ def train_with_validation(
     validation: tuple[np.ndarray, np.ndarray],
     epochs: int,
     learning_rate: float = 1e-3,
-) -> dict[str, list[float]]:
+    jit_compile: bool = JIT_COMPILE,
+    steps_per_call: int = STEPS_PER_CALL,
+) -> History:
     """The course's training loop, measuring the validation digits after every epoch.
 
     Returns the history of `train` (`loss`, `accuracy`, per epoch) plus `val_loss` and
     `val_accuracy`: the same keys `model.fit(validation_data=...)` uses.
     """
-    if epochs < 1:
-        raise MnistDataError(f"epochs must be at least 1, got {epochs}.")
+    check_epochs(epochs)
     x_val, y_val = validation
     x_val = check_normalized_images(x_val)
     y_val = check_labels(y_val, expected_length=len(x_val))
     accuracy = keras.metrics.SparseCategoricalAccuracy()
-    step = make_train_step(model, make_loss(), keras.optimizers.Adam(learning_rate), accuracy)
-    history: dict[str, list[float]] = {
-        "loss": [],
-        "accuracy": [],
-        "val_loss": [],
-        "val_accuracy": [],
-    }
-    for _ in range(epochs):
-        result = train_epoch(step, dataset, accuracy, progress=False)
+    optimizer = keras.optimizers.Adam(learning_rate)
+    step = make_train_step(model, make_loss(), optimizer, accuracy, jit_compile=jit_compile)
+
+    def measure_validation(epoch: int) -> dict[str, float]:
         # Called directly: `model.predict` traces a new graph for every model it meets, and
         # TensorFlow warns about retracing when a notebook compares a few models.
         logits = model(x_val, training=False)
-        history["loss"].append(result["loss"])
-        history["accuracy"].append(result["accuracy"])
-        history["val_loss"].append(float(make_loss()(y_val, logits)))
-        history["val_accuracy"].append(float(np.mean(np.argmax(logits, axis=1) == y_val)))
-    return history
+        return {
+            "val_loss": float(make_loss()(y_val, logits)),
+            "val_accuracy": float(np.mean(np.argmax(logits, axis=1) == y_val)),
+        }
+
+    run_steps = make_run_steps(step, steps_per_call)
+    numbers = range(1, epochs + 1)
+    return run_epochs(run_steps, dataset, accuracy, numbers, epochs, False, measure_validation)
 
 
 def best_epoch(val_losses: list[float]) -> int:

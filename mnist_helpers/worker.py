@@ -56,6 +56,12 @@ def run_worker(
     dataset, (x_train, _), (x_test, y_test) = job_data(settings)
     with strategy.scope():
         model = build_model(seed=settings.seed)
+    epoch_ends = [(0, time.perf_counter())]  # (epoch, when it ended), from the start.
+
+    def epoch_done(epoch: int) -> None:
+        epoch_ends.append((epoch, time.perf_counter()))
+        print(f"worker {index}: epoch {epoch} done", flush=True)
+
     history = train_distributed(
         strategy,
         model,
@@ -63,8 +69,12 @@ def run_worker(
         global_batch_size=settings.batch_size,
         epochs=settings.epochs,
         checkpoint_dir=None if checkpoint_dir is None else Path(checkpoint_dir) / f"worker-{index}",
-        on_epoch_end=lambda epoch: print(f"worker {index}: epoch {epoch} done", flush=True),
+        on_epoch_end=epoch_done,
     )
+    # The report also says which epochs this run trained (after a resume, the last ones only)
+    # and how long each took.
+    history["epochs"] = [epoch for epoch, _ in epoch_ends[1:]]
+    history["epoch_seconds"] = np.diff([when for _, when in epoch_ends]).tolist()
     # Called directly, not through model.predict: Keras 3's predict would distribute the
     # batches with this strategy and fail as model.fit does (chapter 9).
     logits = model(normalize_images(x_test), training=False)

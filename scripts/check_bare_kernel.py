@@ -1,14 +1,16 @@
 """Run every chapter in a fresh venv with TensorFlow and a Jupyter kernel but no mnist_helpers.
 
     python scripts/check_bare_kernel.py                    # requirements.txt's TensorFlow
+    python scripts/check_bare_kernel.py --package tensorflow   # the same, `tensorflow` build
     python scripts/check_bare_kernel.py --constraints .ci/oldest-constraints.txt   # the oldest
 
-That is the kernel a learner meets in Colab or in their own Jupyter, so each chapter's setup cell
-has to install the package itself. Here it installs a wheel built from this checkout
-(MNIST_HELPERS_INSTALL), the chapters load the embedded sample (MNIST_SOURCE=sample), and every
-chapter in notebooks/ must run top to bottom without error (scripts/run_chapters.py; outputs
-are not compared, asserts run). With --constraints, the venv and the setup cell's pip both keep
-to the pinned releases (PIP_CONSTRAINT), so the package's lower bounds are what runs.
+That is the kernel a learner meets in Colab or in their own Jupyter (Colab and GPU machines have
+the `tensorflow` build, whose CUDA libraries log more at start-up: --package tensorflow), so each
+chapter's setup cell has to install the package itself. Here it installs a wheel built from this
+checkout (MNIST_HELPERS_INSTALL), the chapters load the embedded sample (MNIST_SOURCE=sample), and
+every chapter in notebooks/ must run top to bottom without error (scripts/run_chapters.py; outputs
+are not compared, asserts run). With --constraints, the venv and the setup cell's pip both keep to
+the pinned releases (PIP_CONSTRAINT), so the package's lower bounds are what runs.
 
 Also fails when building the wheel prints a setuptools warning, when the venv could import
 mnist_helpers before the chapters ran, and when it holds more than one TensorFlow distribution
@@ -77,6 +79,11 @@ def build_wheel(folder: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--constraints", type=Path, help="pip constraints for the venv")
+    parser.add_argument(
+        "--package",
+        choices=["tensorflow-cpu", "tensorflow"],
+        help="the TensorFlow distribution to install (default: requirements.txt's)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bare-kernel-") as temporary:
@@ -88,6 +95,8 @@ def main() -> int:
             tensorflow = Requirement(pinned_tensorflow()).name  # its version from the constraints
         else:
             tensorflow = pinned_tensorflow()
+        if args.package:  # The same version of another build.
+            tensorflow = args.package + tensorflow[len(Requirement(tensorflow).name) :]
 
         python = folder / "venv" / "bin" / "python"
         run([sys.executable, "-m", "venv", folder / "venv"])

@@ -1,6 +1,7 @@
 """The taught training loop: the loss, one step, one epoch, several epochs."""
 
 import math
+import re
 
 import keras
 import numpy as np
@@ -14,7 +15,9 @@ from mnist_helpers import (
     make_loss,
     make_train_step,
     train,
+    train_distributed,
     train_epoch,
+    train_with_validation,
 )
 
 
@@ -137,9 +140,11 @@ def test_train_uses_the_learning_rate(normalized):
         np.testing.assert_array_equal(start, end)
 
 
-def test_train_refuses_zero_epochs(small_dataset):
-    with pytest.raises(MnistDataError, match="epochs must be at least 1, got 0"):
-        train(build_model(seed=0), small_dataset, epochs=0)
+@pytest.mark.parametrize("epochs", [0, -3, 2.5, "3", None, True])
+def test_train_refuses_epochs_that_are_not_a_whole_number_from_1(small_dataset, epochs):
+    expected = f"epochs must be a whole number, at least 1, got {epochs!r}."
+    with pytest.raises(MnistDataError, match=re.escape(expected)):
+        train(build_model(seed=0), small_dataset, epochs=epochs)
 
 
 def test_train_epoch_refuses_an_empty_dataset(small_dataset):
@@ -158,3 +163,74 @@ def test_train_epoch_calls_the_step_once_per_batch_from_python(small_dataset):
 
     train_epoch(counted, small_dataset, accuracy, progress=False)
     assert calls == [64] * 15 + [40]  # 1,000 = 15 x 64 + 40: the loop chapter 4 teaches.
+
+
+def trained_weights(model) -> list[np.ndarray]:
+    return [variable.numpy() for variable in model.trainable_variables]
+
+
+@pytest.fixture
+def full_batches(normalized):
+    """1,024 digits in their stored order: 16 full batches of 64, the same for every loop."""
+    images, labels = normalized["x_train"][:1_024], normalized["y_train"][:1_024]
+    return make_dataset(images, labels, batch_size=64, shuffle_buffer=None)
+
+
+def test_train_validation_and_one_replica_give_the_same_weights(normalized, full_batches):
+    """The three training functions run one step and one epoch loop: the same bits come out."""
+    validation = (normalized["x_test"][:100], normalized["y_test"][:100])
+    mirrored = tf.distribute.MirroredStrategy(["/cpu:0"])  # One replica, under a real strategy.
+    with mirrored.scope():
+        replica_model = build_model(seed=0)
+    models = {name: build_model(seed=0) for name in ("train", "validation", "default strategy")}
+    histories = {
+        "train": train(models["train"], full_batches, epochs=2, progress=False),
+        "validation": train_with_validation(
+            models["validation"], full_batches, validation, epochs=2
+        ),
+        "mirrored": train_distributed(mirrored, replica_model, full_batches, 64, epochs=2),
+        "default strategy": train_distributed(
+            tf.distribute.get_strategy(), models["default strategy"], full_batches, 64, epochs=2
+        ),
+    }
+    models["mirrored"] = replica_model
+    start = trained_weights(build_model(seed=0))
+    expected = trained_weights(models["train"])
+    moved = [np.abs(end - begin).max() for begin, end in zip(start, expected, strict=True)]
+    assert min(moved) > 0.003, "32 Adam steps move every tensor"
+    for name, model in models.items():
+        for taught, other in zip(expected, trained_weights(model), strict=True):
+            np.testing.assert_array_equal(other, taught, err_msg=name)
+        history = histories[name]
+        assert set(history) >= {"loss", "accuracy"}, name
+        # The one-step loop sums the losses in Python floats, a graph call in float32.
+        np.testing.assert_allclose(history["loss"], histories["train"]["loss"], rtol=1e-6)
+        assert history["accuracy"] == histories["train"]["accuracy"], name
+    assert set(histories["validation"]) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert set(histories["mirrored"]) == set(histories["train"]) == {"loss", "accuracy"}
+
+
+@pytest.mark.parametrize("steps_per_call", [2, 5, 16, 17, 1_000_000])
+def test_several_steps_per_call_train_exactly_like_one(full_batches, steps_per_call):
+    """5 and 17 leave a last, smaller group of steps; a huge group is the whole epoch."""
+    one, several = build_model(seed=0), build_model(seed=0)
+    history = train(one, full_batches, epochs=2, progress=False)
+    grouped = train(several, full_batches, epochs=2, progress=False, steps_per_call=steps_per_call)
+    for expected, actual in zip(trained_weights(one), trained_weights(several), strict=True):
+        np.testing.assert_array_equal(actual, expected)  # The same graph ops, in the same order.
+    np.testing.assert_allclose(grouped["loss"], history["loss"], rtol=1e-6)
+    assert grouped["accuracy"] == history["accuracy"]
+
+
+@pytest.mark.parametrize("steps_per_call", [0, -1, 2.5, "50", None, True])
+def test_train_refuses_a_steps_per_call_that_is_not_a_whole_number_from_1(
+    small_dataset, steps_per_call
+):
+    with pytest.raises(MnistDataError, match="steps_per_call must be"):
+        train(build_model(seed=0), small_dataset, steps_per_call=steps_per_call)
+
+
+def test_the_eager_loop_refuses_the_graph_switches(small_dataset):
+    for switches in ({"jit_compile": True}, {"steps_per_call": 50}):
+        with pytest.raises(MnistDataError, match="compiled=True"):
+            train(build_model(seed=0), small_dataset, compiled=False, **switches)
