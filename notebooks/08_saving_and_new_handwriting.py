@@ -820,7 +820,7 @@ np.testing.assert_allclose(from_file.probabilities, prediction.probabilities, at
 #    笔画上反而没有笔迹；把扫描页面的灰度直接当作笔迹量时，看到的就是这样。
 #    模型直接在它们上面的准确率是多少？经过 `prepare_digits` 之后呢？
 
-# %% tags=["solution", "hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution", "hide-cell"]
 # Solution 1: the model has only seen digits whose paper carries no ink; inverted, almost all
 # 784 inputs say "full ink" and it is almost always wrong. prepare_digits takes the border's
 # value for the paper and measures ink as the distance from it, so it gets the digits back.
@@ -844,7 +844,7 @@ assert inverted_accuracy < 0.3 and recovered_accuracy > 0.9
 #    再用 `prepare_digits` 预处理：两种做法的准确率各是多少？
 #    与这些数字按 MNIST 原样存储时的准确率相比如何？
 
-# %% tags=["solution", "hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution", "hide-cell"]
 # Solution 2: a dense layer gives every pixel position its own weights, so a smaller digit in
 # another place is, to the model, another pattern. Cropping, scaling and centring by mass put
 # it back to MNIST's size and place: the accuracy is what it was on the digits as stored.
@@ -867,7 +867,7 @@ assert corner_naive < as_stored - 0.3 and corner_prepared > as_stored - 0.02
 #    也就是 `prepare_digit` 得到的 28 x 28 个 `uint8` 笔迹量，作为 `raw_pixels` 传进去。
 #    得到的概率和 `predict_digit` 的一样吗？如果没有那层包装，还需要补上哪些步骤？
 
-# %% tags=["solution", "hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution", "hide-cell"]
 # Solution 3: the serving model scales, flattens and applies softmax inside, with the same
 # weights, so the raw pixels give predict_digit's probabilities. Without the wrapper you would
 # normalize the pixels (divide by 255, flatten) and apply softmax to the logits yourself.
@@ -887,7 +887,7 @@ assert np.allclose(photo_probabilities, prediction.probabilities, atol=1e-5)
 #    用 `plot_digits` 各画出 12 个。它们有什么不同？量一量：每个数字与 MNIST 中这个数字的
 #    平均图像逐像素相差多远？
 
-# %% tags=["solution", "hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution", "hide-cell"]
 # Solution 4: the wrong ones carry what MNIST's writers rarely drew: thicker strokes, flags,
 # bases, tails, another slant. So they lie farther from MNIST's average image of their digit
 # than the right ones do: the model reads best what looks like what it was trained on.
