@@ -20,13 +20,13 @@
 #
 # **You save the trained model and load it back with identical predictions, export it for
 # serving so that a server sends raw pixels and gets probabilities back, test it on 1,797 digits
-# written by people MNIST never saw (fewer than half right when they are simply resized, about
-# 70-80% once they are prepared the way MNIST was made), and read a photographed digit in one
+# written by people MNIST never saw (about one in five right when they are simply resized, about
+# 70-75% once they are prepared the way MNIST was made), and read a photographed digit in one
 # call.**
 #
 # **中文：** 你会把训练好的模型保存下来、再加载回来，得到完全相同的预测；
 # 把它导出用于部署，让服务器直接送入原始像素、拿回概率；在 MNIST 从未见过的人写的
-# 1,797 个数字上测试它（简单缩放后认对的不到一半，按 MNIST 的方式预处理后约 70%-80%）；
+# 1,797 个数字上测试它（简单缩放后只认对约五分之一，按 MNIST 的方式预处理后约 70%-75%）；
 # 最后用一次调用读出一张照片里的数字。
 #
 # ## Overview · 概述
@@ -267,20 +267,27 @@ assert "serving_default" in served.signatures
 assert serving.structured_input_signature[1]["pixels"].shape.as_list() == [None, 784]
 
 # %% [markdown]
-# Called on the test digits, the exported graph gives the same logits as the Keras model (up to
-# float32 rounding, if any: the graph may multiply in a different order):
+# Called on the test digits, the exported graph gives bit-identical logits to the Keras model
+# called on the same digits in one batch, `model(x_test)`. `predict` runs in batches of 32, and
+# a matrix product computed on a smaller batch may add in another order: its logits differ in
+# the last bits, and only because of the batch size:
 #
-# **中文：** 在测试图片上调用导出的计算图，得到的 logits 与 Keras 模型相同
-# （最多相差 float32 的舍入误差，因为计算图的乘加顺序可能不同）：
+# **中文：** 在测试图片上调用导出的计算图，得到的 logits 与 Keras 模型在同样的图片上
+# 一次整批调用（`model(x_test)`）的结果逐位相同。`predict` 按每批 32 张运行，
+# 批次较小时矩阵乘法的相加顺序可能不同：它的 logits 在最后几位上有差别，原因只在于批大小：
 
 # %% tags=["nbval-ignore-output"]
 served_logits = serving(pixels=tf.constant(x_test))["output_0"].numpy()
+keras_logits = model(x_test).numpy()
+whole_batch = model.predict(x_test, batch_size=len(x_test), verbose=0)
+print(f"identical to model(x_test): {np.array_equal(served_logits, keras_logits)}")
+print(f"identical to predict in one batch: {np.array_equal(served_logits, whole_batch)}")
 difference = np.abs(served_logits - logits_before).max()
-print(f"largest difference from the Keras model's logits: {difference:.2g}")
-same_digits = np.array_equal(served_logits.argmax(axis=1), logits_before.argmax(axis=1))
-print(f"same predicted digits: {same_digits}")
+print(f"largest difference from predict in batches of 32: {difference:.1g}")
 
 # %%
+assert np.array_equal(served_logits, keras_logits)
+assert np.array_equal(served_logits, whole_batch)
 np.testing.assert_allclose(served_logits, logits_before, atol=1e-5)
 assert np.array_equal(served_logits.argmax(axis=1), logits_before.argmax(axis=1))
 
@@ -355,11 +362,11 @@ assert "TFSMLayer" in refusal
 # `TFSMLayer(folder, call_endpoint="serve")` wraps the SavedModel's `serve` function (the one
 # `model.export` writes) as a Keras layer: it can sit in a new Keras model, next to other
 # layers, and it brings the exported weights with it. What it loses is the Keras structure: it
-# is one layer, not the model's three.
+# is one layer, not the model's layers.
 #
 # **中文：** `TFSMLayer(folder, call_endpoint="serve")` 把 SavedModel 中的 `serve` 函数
 # （`model.export` 写出的那个）包装成一个 Keras 层：它可以放进新的 Keras 模型，和其他层并列，
-# 并带着导出的权重。它失去的是 Keras 的结构：它是一个层，而不是模型原来的三个层。
+# 并带着导出的权重。它失去的是 Keras 的结构：它是一个层，而不是模型原来的那些层。
 
 # %%
 reloaded = keras.layers.TFSMLayer(serving_dir, call_endpoint="serve")
@@ -437,14 +444,16 @@ print(f"accuracy on the UCI digits, naively resized: {naive_accuracy:.1%}")
 print(f"accuracy on MNIST's own test digits:        {test_accuracy:.1%}")
 
 # %%
-assert naive_accuracy < 0.5
+assert 0.1 < naive_accuracy < 0.4
 
 # %% [markdown]
-# Worse than one in two: a model that reads about 95% of MNIST's test digits fails on most of
-# them. Compare them with MNIST's digits. Top row: MNIST test digits; middle row: UCI digits
-# resized; bottom row: the same UCI digits prepared the MNIST way, as explained next.
+# About one in five right (17-31% over seeds): a model that reads MNIST's test digits as well
+# as the cell above prints fails on most of them. Compare them with MNIST's digits. Top row:
+# MNIST test digits; middle row: UCI digits resized; bottom row: the same UCI digits prepared
+# the MNIST way, as explained next.
 #
-# **中文：** 连一半都认不对：一个能认出约 95% MNIST 测试图片的模型，在这些数字上大多认错了。
+# **中文：** 大约只认对五分之一（不同随机种子下为 17%-31%）：一个认 MNIST 测试图片的准确率
+# 如上面单元格所示的模型，在这些数字上大多认错了。
 # 把它们和 MNIST 的数字放在一起比较。第一行：MNIST 测试图片；第二行：直接缩放的 UCI 数字；
 # 第三行：同样的 UCI 数字按 MNIST 的方式预处理之后的样子（下一节解释）。
 
@@ -529,7 +538,7 @@ print(f"MNIST's own test digits:  {test_accuracy:.1%}")
 
 # %%
 assert uci.accuracy > naive_accuracy + 0.3
-assert uci.accuracy < test_accuracy
+assert 0.6 < uci.accuracy < test_accuracy
 
 # %% [markdown]
 # Preparation turns most of the failures into right answers. The model did not change: what it
@@ -562,6 +571,7 @@ print(np.argmax(misread))
 
 # %%
 assert per_digit.min() < uci.accuracy - 0.2 < per_digit.max()
+assert per_digit[1] < uci.accuracy - 0.2
 
 # %% [markdown]
 # Some digits come through almost untouched, others mostly fail: the trouble is not spread
@@ -580,33 +590,36 @@ assert len(wrong) == round((1 - uci.accuracy) * len(uci_labels))
 assert np.all(uci.predictions[shown_wrong] != uci_labels[shown_wrong])
 
 # %% [markdown]
-# In the run stored here the worst digit is the one, read as an 8 most of the time. Count the
-# bright pixels (128 or more) of each digit, on average: a UCI one, once prepared, carries about
+# The ones are among the digits it reads worst: right far less often than the average digit,
+# and in the run stored here most often read as an 8. Count the pixels with at least half ink
+# (128 or more) of each digit, on average: a UCI one, once prepared, carries about
 # as much ink as an MNIST eight, almost twice as much as an MNIST one. Many of these writers drew
 # their ones with a flag, and the 8 x 8 storage had already thickened every stroke into blocks
 # of 4 x 4 pixels before we saw it, which no preparation can undo.
 #
-# **中文：** 在这里保存的这次运行中，最差的数字是 1，大多数时候被认成 8。
-# 数一数每个数字平均有多少个亮像素（128 及以上）：预处理后的 UCI 的 1 所含的笔迹
+# **中文：** 1 是模型认得最差的数字之一：认对的比例远低于平均水平，在这里保存的这次运行中
+# 最常被认成 8。数一数每个数字平均有多少个笔迹较浓的像素（128 及以上）：
+# 预处理后的 UCI 的 1 所含的笔迹
 # 和 MNIST 的 8 差不多，几乎是 MNIST 的 1 的两倍。这些书写者中很多人写 1 时带一个小旗，
 # 而 8 x 8 的存储方式在我们拿到数据之前，就已经把每一笔加粗成 4 x 4 像素的块，
 # 任何预处理都无法复原。
 
 # %%
-bright_mnist = [(x_train_raw[y_train == d] >= 128).sum(axis=(1, 2)).mean() for d in range(10)]
-bright_uci = [(prepared[uci_labels == d] >= 128).sum(axis=(1, 2)).mean() for d in range(10)]
-print(f"bright pixels per digit 0-9, MNIST:        {np.round(bright_mnist).astype(int)}")
-print(f"bright pixels per digit 0-9, UCI prepared: {np.round(bright_uci).astype(int)}")
+inky_mnist = [(x_train_raw[y_train == d] >= 128).sum(axis=(1, 2)).mean() for d in range(10)]
+inky_uci = [(prepared[uci_labels == d] >= 128).sum(axis=(1, 2)).mean() for d in range(10)]
+print("pixels with at least half ink (128 or more), per digit 0-9:")
+print(f"  MNIST:        {np.round(inky_mnist).astype(int)}")
+print(f"  UCI prepared: {np.round(inky_uci).astype(int)}")
 
 # %%
-assert bright_uci[1] > 1.5 * bright_mnist[1]
-assert abs(bright_uci[1] - bright_mnist[8]) < abs(bright_uci[1] - bright_mnist[1])
+assert inky_uci[1] > 1.5 * inky_mnist[1]
+assert abs(inky_uci[1] - inky_mnist[8]) < abs(inky_uci[1] - inky_mnist[1])
 
 # %% [markdown]
 # The five mistakes the model was most sure of, with its probabilities (red: its answer, blue:
 # the truth):
 #
-# **中文：** 下面是模型最有把握的五个错误及其概率（红色是它的答案，蓝色是真实数字）：
+# **中文：** 下面是模型置信度最高的五个错误及其概率（红色是它的答案，蓝色是真实数字）：
 
 # %%
 confidence = uci.probabilities.max(axis=1)
@@ -764,14 +777,14 @@ np.testing.assert_allclose(from_file.probabilities, prediction.probabilities, at
 # Chapter 5 showed that the test digits must be normalized exactly as the training digits were.
 # This chapter extends the answer to every image the model will ever see: it must be prepared
 # exactly as the training digits were *made*, not only scaled the same way. UCI digits scaled to
-# 0-255 but not prepared the MNIST way were read right less than half of the time; prepared,
-# about 70-80% of the time, by the same model, unchanged. Exporting the scaling inside the serving model makes the
-# first half of the answer hold on any server.
+# 0-255 but not prepared the MNIST way were read right about one time in five; prepared, about
+# 70-75% of the time, by the same model, unchanged. Exporting the scaling inside the serving
+# model makes the first half of the answer hold on any server.
 #
 # **中文：** 第 5 章说明了测试图片必须和训练图片用完全相同的方式归一化。
 # 本章把这个答案推广到模型将来看到的每一张图片：它不仅要用同样的方式缩放，
 # 还必须按训练图片当初“制作”的方式来预处理。UCI 数字只缩放到 0-255、
-# 没有按 MNIST 的方式预处理时，认对的不到一半；预处理之后约 70%-80%，
+# 没有按 MNIST 的方式预处理时，只认对约五分之一；预处理之后约 70%-75%，
 # 而模型完全没有改变。把缩放放进用于部署的模型里导出，就让答案的前一半在任何服务器上都成立。
 #
 # ## Summary · 小结
@@ -787,8 +800,8 @@ np.testing.assert_allclose(from_file.probabilities, prediction.probabilities, at
 # - A pixel's value is the amount of ink (0 paper, 255 the darkest stroke); the model takes
 #   784 floats in [0, 1]. It expects MNIST's preparation: fit in 20 x 20, centred by mass in
 #   28 x 28. `prepare_digit` does it for any image of one digit, photos included while the
-#   light is even enough; on the UCI digits it lifted the accuracy from under half to about
-#   70-80%.
+#   light is even enough; on the UCI digits it lifted the accuracy from about one in five to
+#   about 70-75%.
 # - `predict_digit(path, model)` reads your own digit in one call; `python -m mnist_helpers
 #   predict FILE...` does it from a terminal.
 #
@@ -804,7 +817,7 @@ np.testing.assert_allclose(from_file.probabilities, prediction.probabilities, at
 # - 像素的值是笔迹的量（0 是纸，255 是最深的笔画）；模型接受 784 个 [0, 1] 之间的浮点数。
 #   它要求输入经过 MNIST 的预处理：缩放进 20 x 20、在 28 x 28 中按质心居中。
 #   `prepare_digit` 能对任何只含一个数字的图片做这件事，只要光照足够均匀，照片也可以；
-#   在 UCI 数字上，它把准确率从不到一半提高到约 70%-80%。
+#   在 UCI 数字上，它把准确率从约五分之一提高到约 70%-75%。
 # - `predict_digit(path, model)` 一次调用就能读出你自己的数字；
 #   在终端里用 `python -m mnist_helpers predict FILE...` 也可以。
 
