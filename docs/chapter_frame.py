@@ -48,14 +48,23 @@ def colab_link(notebook: Path) -> str:
     return f"{COLAB_URL}/github/{_repository_path()}/blob/{BRANCH}/{path}"
 
 
+def download_link(notebook: Path) -> str:
+    """The notebook's file in the repository, as Colab and GitHub readers reach it.
+
+    The site (docs/notebook_download.py) replaces this link with the copy it serves itself: a
+    browser downloads a file on a click only from the page's own origin.
+    """
+    path = notebook.resolve().relative_to(ROOT).with_suffix(".ipynb").as_posix()
+    return f"https://raw.githubusercontent.com/{_repository_path()}/{BRANCH}/{path}"
+
+
 def links_line(notebook: Path) -> str:
     """The row under each chapter's title: Open in Colab, View source, Download notebook."""
     path = notebook.resolve().relative_to(ROOT).with_suffix(".ipynb").as_posix()
     source = f"{repository_url()}/blob/{BRANCH}/{path}"
-    download = f"https://raw.githubusercontent.com/{_repository_path()}/{BRANCH}/{path}"
     return (
         f"[Open in Colab]({colab_link(notebook)}) · [View source on GitHub]({source}) · "
-        f"[Download notebook]({download})"
+        f"[Download notebook]({download_link(notebook)})"
     )
 
 

@@ -2,8 +2,10 @@
 
 The source directory is the repository root, so the chapters are read where they live
 (notebooks/NN_*.ipynb, never copied) and each page's path is the notebook's path in the
-repository, which is what the "Open in Colab" links need. myst-nb re-executes every chapter on
-the embedded MNIST sample at each build: the site shows what the current code produces.
+repository, which is what the "Open in Colab" links need. The pages show the outputs stored in
+the notebooks, which strict nbval checks against a fresh run of the same commit: executing every
+chapter again here would only repeat that run. bilingual.py marks each block's language for the
+site's language switch; notebook_download.py makes "Download notebook" download.
 """
 
 import json
@@ -16,13 +18,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 sys.path.insert(0, str(ROOT))  # autodoc imports mnist_helpers from this checkout.
-sys.path.insert(0, str(ROOT / "docs"))  # mathml.py (an extension) and chapter_frame.py.
+sys.path.insert(0, str(ROOT / "docs"))  # This folder's extensions and chapter_frame.py.
 
 # No network at build time, and the site must show what the notebooks show: the sample.
 os.environ["MNIST_SOURCE"] = "sample"
 
 # The one place that says where the repository is published is pyproject.toml's [project.urls];
 # chapter_frame.py reads it, and writes the chapters' links and setup cells from it too.
+from bilingual import SEPARATOR, language_of  # noqa: E402
 from chapter_frame import BRANCH, COLAB_URL, colab_link, repository_url  # noqa: E402
 
 PROJECT = metadata("mnist-helpers")
@@ -36,7 +39,7 @@ language = "en"
 
 # The docstrings are short prose, no Google or NumPy sections: plain autodoc reads them as they
 # are (napoleon would read "Softmax of the logits: ..." on a property as a type).
-extensions = ["myst_nb", "sphinx.ext.autodoc", "mathml"]
+extensions = ["myst_nb", "sphinx.ext.autodoc", "mathml", "bilingual", "notebook_download"]
 
 root_doc = "docs/index"
 include_patterns = ["docs/*.md", "notebooks/*.ipynb"]
@@ -54,13 +57,9 @@ default_role = "code"
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
 
-# Execute every chapter at every build (a cache would not see a change in mnist_helpers). A cell
-# that raises is a warning carrying the cell and its traceback, which `-W` makes fatal; raising
-# instead would hide the traceback behind Sphinx's own crash report.
-nb_execution_mode = "force"
-nb_execution_timeout = 900  # Seconds per cell.
-nb_execution_raise_on_error = False
-nb_execution_show_tb = True
+# The stored outputs, as nbval has checked them (`./run.sh test` executes every chapter and
+# compares); CI builds the site from the same commit after that check.
+nb_execution_mode = "off"
 # One block per cell and stream, as Jupyter shows it, however the kernel happened to flush.
 nb_merge_streams = True
 
@@ -69,6 +68,7 @@ myst_enable_extensions = ["dollarmath"]
 html_math_renderer = "mathml"
 html_static_path = ["_static"]
 html_css_files = ["mathml.css"]
+templates_path = ["_templates"]
 myst_heading_anchors = 3
 
 html_theme = "sphinx_book_theme"
@@ -84,15 +84,25 @@ html_theme_options = {
     "use_repository_button": True,
     "use_download_button": True,
     "launch_buttons": {"colab_url": COLAB_URL},
+    # The language switch (English, 中文, both) before the theme's own buttons, on every page.
+    "article_header_end": ["language-switch.html", "article-header-buttons.html"],
 }
+
+
+def plain(paragraph: str) -> str:
+    """A paragraph as one table cell's text: not wholly bold, links reduced to their text (their
+    targets are relative to the notebook), no HTML tags, no `|`."""
+    paragraph = re.sub(r"^\*\*(.+)\*\*$", r"\1", paragraph.strip())
+    paragraph = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", paragraph)
+    return re.sub(r"<[^>]+>", "", paragraph).strip().replace("|", r"\|")
 
 
 def chapter_summary(notebook: Path) -> tuple[str, str]:
     """The chapter's title (its `# ` heading) and the sentence or paragraph that says its result.
 
     A keras-io style `**Description:**` line wins; otherwise the first paragraph of prose (the
-    chapters open with their result in bold under the title). Links are reduced to their text
-    (their targets are relative to the notebook), HTML tags are dropped.
+    chapters open with their result in bold under the title), followed by its Chinese (the next
+    paragraph, when it is Chinese) as `English · 中文`, which the language switch splits.
     """
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     markdown = "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
@@ -101,26 +111,33 @@ def chapter_summary(notebook: Path) -> tuple[str, str]:
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", markdown)]
     # Not prose: headings, images, HTML, tables, quotes, lists, code, lines that start with a link.
     prose = [p for p in paragraphs if p and not re.match(r"[#!<|>\-`\[]|[*+] |\d+\. ", p)]
-    summary = description.group(1) if description else (prose or [""])[0]
-    summary = re.sub(r"^\*\*(.+)\*\*$", r"\1", summary.strip())  # A wholly bold paragraph.
-    summary = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", summary)
-    summary = re.sub(r"<[^>]+>", "", summary).strip().replace("|", r"\|")
+    if description:
+        summary = plain(description.group(1))
+    elif len(prose) > 1 and language_of(prose[1]) == "zh" and language_of(prose[0]) == "en":
+        summary = f"{plain(prose[0])}{SEPARATOR}{plain(prose[1])}"
+    else:
+        summary = plain((prose or [""])[0])
     return (title.group(1).strip() if title else notebook.stem), summary
+
+
+def chapter_link(title: str, docname: str) -> str:
+    """A link to the chapter; a title `English · 中文` is two links, one per language."""
+    texts = title.replace("`", "").split(SEPARATOR, 1)  # A {doc} role's text holds no code span.
+    return SEPARATOR.join(f"{{doc}}`{text} <{docname}>`" for text in texts)
 
 
 def chapters_markdown() -> str:
     """The landing page's table of chapters and its toctree, from notebooks/*.ipynb in order."""
     notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))
     if not notebooks:
-        return "*No chapter is in `notebooks/` yet.*"
-    rows = ["| Chapter | What it reaches | Run it |", "|---|---|---|"]
+        return "*No chapter is in `notebooks/` yet.* · *`notebooks/` 里还没有章节。*"
+    rows = ["| Chapter · 章节 | What it reaches · 本章结果 | Run it · 运行 |", "|---|---|---|"]
     entries = []
     for notebook in notebooks:
         title, summary = chapter_summary(notebook)
         docname = f"/notebooks/{notebook.stem}"
         run = f"[Open in Colab]({colab_link(notebook)})"
-        link_text = title.replace("`", "")  # A {doc} role's text cannot hold code spans.
-        rows.append(f"| {{doc}}`{link_text} <{docname}>` | {summary} | {run} |")
+        rows.append(f"| {chapter_link(title, docname)} | {summary} | {run} |")
         entries.append(docname)
     toctree = ["```{toctree}", ":caption: Chapters", ":hidden:", "", *entries, "```"]
     return "\n".join(rows + [""] + toctree)

@@ -3,8 +3,10 @@
 Run by `./run.sh docs-check` after `./run.sh docs`. The site is served from docs/_build/html on
 127.0.0.1; every page, the landing page, the API reference and one page per notebooks/*.ipynb,
 must load without a JavaScript error, with every image loaded from the site itself, and show
-the text outputs stored in its notebook. A full-page screenshot of one chapter goes to
-artifacts/docs/ for a person to look at.
+the text outputs stored in its notebook. The language switch shows each language's prose
+only, with every code cell and figure, keeps the reader's choice, and follows the browser's
+language on a first visit; "Download notebook" saves the stored notebook. A full-page screenshot
+of one chapter goes to artifacts/docs/ for a person to look at.
 """
 
 import functools
@@ -62,16 +64,22 @@ def site() -> str:
     server.server_close()
 
 
-@pytest.fixture(scope="session")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> webdriver.Chrome:
+def start_browser(profile: Path, language: str) -> webdriver.Chrome:
+    """Chromium for a reader who prefers `language`. Headless Chromium takes --lang for its
+    interface only: navigator.languages comes from the accept-languages preference."""
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for flag in CHROMIUM_FLAGS:
+    for flag in [*CHROMIUM_FLAGS, f"--lang={language}", f"--user-data-dir={profile}"]:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.add_experimental_option("prefs", {"intl.accept_languages": language})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     # Debian's chromedriver, named so that Selenium Manager downloads nothing.
-    driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+    return webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> webdriver.Chrome:
+    driver = start_browser(tmp_path_factory.mktemp("chromium-profile"), "en-US")
     yield driver
     driver.quit()
 
@@ -247,6 +255,7 @@ def test_chinese_text_renders_with_real_glyphs(browser: webdriver.Chrome, site: 
     bilingual = []
     for page in PAGES:
         open_page(browser, urljoin(site, page))
+        choose(browser, "both")
         characters = sorted(set(CJK.findall(browser.find_element("tag name", "body").text)))
         if len(characters) < 2:
             continue
@@ -270,15 +279,19 @@ def test_chinese_text_renders_with_real_glyphs(browser: webdriver.Chrome, site: 
     assert "docs/index.html" in bilingual, "The landing page's Chinese line is gone"
 
 
-def save_full_page_screenshot(browser: webdriver.Chrome, site: str, page: str) -> Path:
-    """The whole page in one picture: the viewport is made as tall as the page for the shot."""
+def save_full_page_screenshot(
+    browser: webdriver.Chrome, site: str, page: str, language: str
+) -> Path:
+    """The whole page in one picture, in one language mode: the viewport is made as tall as the
+    page for the shot."""
     assert open_page(browser, urljoin(site, page)) == []
+    choose(browser, language)
     height = browser.execute_script("return document.documentElement.scrollHeight")
     metrics = {"width": 1280, "height": height, "deviceScaleFactor": 1, "mobile": False}
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
     try:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        path = ARTIFACTS / f"{Path(page).stem}.png"
+        path = ARTIFACTS / f"{Path(page).stem}-{language}.png"
         assert browser.save_screenshot(str(path)), f"No screenshot of {page}"
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
@@ -290,7 +303,203 @@ def test_screenshots_of_the_landing_page_and_a_chapter(
     browser: webdriver.Chrome, site: str
 ) -> None:
     """Full pages for a person to look at: the landing page, and the first chapter with Chinese
-    text (or else the first chapter)."""
+    text (or else the first chapter) in each language mode."""
     bilingual = [page for page in CHAPTER_PAGES if CJK.search(fetch(urljoin(site, page)))]
-    for page in ["docs/index.html", *(bilingual or CHAPTER_PAGES)[:1]]:
-        save_full_page_screenshot(browser, site, page)
+    save_full_page_screenshot(browser, site, "docs/index.html", "both")
+    for language in LANGUAGES:
+        save_full_page_screenshot(browser, site, (bilingual or CHAPTER_PAGES)[0], language)
+
+
+# The language switch: English, 中文 or both (docs/bilingual.py, docs/_static/language.js).
+LANGUAGE_KEY = "mnist-tutorials-language"
+LANGUAGES = ["en", "zh", "both"]
+HAN_OR_LATIN = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+# The prose the reader sees in the article: text nodes whose element is displayed, leaving out
+# code cells and their outputs, code, math and the headings' "#" anchors (VISIBLE_TEXT's roots
+# and what it skips are CSS selectors).
+VISIBLE_TEXT = """
+const [roots, skip] = arguments;
+let text = '';
+for (const root of document.querySelectorAll(roots)) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const parent = walker.currentNode.parentElement;
+        if (parent.closest(skip) || !parent.checkVisibility()) continue;
+        text += walker.currentNode.data + ' ';
+    }
+}
+return text;
+"""
+NOT_PROSE = ".cell, pre, code, math, .headerlink, .language-switch, script, style"
+# Each heading's visible text, headings hidden whole left out.
+SHOWN_HEADINGS = """
+return [...document.querySelectorAll('article h1, article h2, article h3')]
+    .filter(heading => heading.checkVisibility())
+    .map(heading => heading.innerText.replace('#', '').trim());
+"""
+# The sidebar's chapter links and the page's own table of contents, as shown.
+TABLE_OF_CONTENTS = """
+return [...document.querySelectorAll('nav.bd-docs-nav a, .bd-toc-nav a')]
+    .filter(link => link.href.includes('/notebooks/'))
+    .map(link => link.innerText.trim()).filter(text => text);
+"""
+SHOWN = """
+return [...document.querySelectorAll(arguments[0])].filter(e => e.checkVisibility()).length;
+"""
+
+
+def han_share(text: str) -> float:
+    letters = HAN_OR_LATIN.findall(text)
+    return len(CJK.findall(text)) / max(1, len(letters))
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory: pytest.TempPathFactory) -> webdriver.Chrome:
+    """A browser of its own: the choice it stores stays out of the other tests' pages."""
+    driver = start_browser(tmp_path_factory.mktemp("reader-profile"), "en-US")
+    yield driver
+    driver.quit()
+
+
+def chosen_language(browser: webdriver.Chrome) -> str:
+    return browser.execute_script("return document.documentElement.dataset.language")
+
+
+def choose(browser: webdriver.Chrome, language: str) -> None:
+    """Click the header's button for `language`, as a reader would."""
+    browser.find_element(
+        "css selector", f'.language-switch button[data-language="{language}"]'
+    ).click()
+    assert chosen_language(browser) == language
+
+
+def test_han_share_tells_the_languages_apart() -> None:
+    assert han_share("The model 模型") == 2 / 10
+    assert han_share("模型输出 logits") == 4 / 10
+    assert han_share("1234 + 5") == 0
+
+
+@pytest.mark.parametrize("page", CHAPTER_PAGES)
+def test_each_language_shows_its_prose_and_every_cell_and_figure(
+    reader: webdriver.Chrome, site: str, page: str
+) -> None:
+    open_page(reader, urljoin(site, page))
+    switch = reader.find_elements("css selector", ".language-switch button")
+    assert [b.get_attribute("data-language") for b in switch] == LANGUAGES, "No switch in header"
+    shown = {}
+    for language in LANGUAGES:
+        choose(reader, language)
+        prose = reader.execute_script(VISIBLE_TEXT, "article", NOT_PROSE)
+        headings = reader.execute_script(SHOWN_HEADINGS)
+        cells = reader.execute_script(SHOWN, ".cell_input, .cell_output, a.download")
+        figures = reader.execute_script(SHOWN, ".cell_output img")
+        links = reader.execute_script(TABLE_OF_CONTENTS)
+        shown[language] = (han_share(prose), headings, cells, figures, links)
+    english, chinese, both = shown["en"], shown["zh"], shown["both"]
+    assert english[0] < 0.02, f"{page}: Chinese in the English prose ({english[0]:.1%} Han)"
+    assert chinese[0] > 0.6, f"{page}: English in the Chinese prose ({chinese[0]:.1%} Han)"
+    assert english[0] < both[0] < chinese[0], f"{page}: both languages is not both: {shown}"
+    assert english[1] and not [h for h in english[1] if CJK.search(h)], f"{page}: {english[1]}"
+    assert not [h for h in chinese[1] if not CJK.search(h)], f"{page}: {chinese[1]}"
+    assert len(english[1]) == len(chinese[1]) == len(both[1]), f"{page}: a heading is hidden"
+    assert english[2:4] == chinese[2:4] == both[2:4], f"{page}: cells or figures hidden: {shown}"
+    assert english[4] and not [t for t in english[4] if CJK.search(t)], f"{page}: {english[4]}"
+    assert not [t for t in chinese[4] if not CJK.search(t)], f"{page}: {chinese[4]}"
+    assert both[2] > 0, f"{page}: no code cell shown"
+    not_folded = reader.execute_script(
+        "return document.querySelectorAll('.cell:not(.tag_hide-cell) .cell_output img').length"
+    )
+    assert both[3] == not_folded, f"{page}: a figure outside the folded solutions is hidden"
+
+
+def test_the_choice_holds_across_pages_reloads_and_visits(
+    reader: webdriver.Chrome, site: str
+) -> None:
+    first, second = (urljoin(site, page) for page in CHAPTER_PAGES[:2])
+    for language in ("zh", "en", "both"):
+        open_page(reader, first)
+        choose(reader, language)
+        open_page(reader, second)
+        assert chosen_language(reader) == language, "The choice did not follow to the next page"
+        reader.refresh()
+        WebDriverWait(reader, 30).until(
+            lambda b: b.execute_script("return document.readyState === 'complete'")
+        )
+        assert chosen_language(reader) == language, "The choice did not survive a reload"
+        stored = reader.execute_script("return localStorage.getItem(arguments[0])", LANGUAGE_KEY)
+        assert stored == language, "The choice is not kept for the next visit"
+
+
+@pytest.mark.parametrize("stored", ["fr", "", "<b>zh</b>", "zh" * 10_000])
+def test_a_stored_value_that_is_no_language_falls_back_to_the_browsers(
+    reader: webdriver.Chrome, site: str, stored: str
+) -> None:
+    open_page(reader, urljoin(site, CHAPTER_PAGES[0]))
+    reader.execute_script("localStorage.setItem(arguments[0], arguments[1])", LANGUAGE_KEY, stored)
+    open_page(reader, urljoin(site, CHAPTER_PAGES[0]))
+    assert chosen_language(reader) == "en", "The reader's browser is set to en-US"
+    assert open_page(reader, urljoin(site, CHAPTER_PAGES[1])) == [], "A JavaScript error"
+
+
+@pytest.mark.parametrize(("browser_language", "expected"), [("zh-CN", "zh"), ("en-US", "en")])
+def test_a_first_visit_follows_the_browsers_language(
+    tmp_path: Path, site: str, browser_language: str, expected: str
+) -> None:
+    driver = start_browser(tmp_path / "profile", browser_language)
+    try:
+        open_page(driver, urljoin(site, CHAPTER_PAGES[0]))
+        languages = driver.execute_script("return navigator.languages")
+        assert languages[0] == browser_language, f"Chromium ignored --lang: {languages}"
+        assert chosen_language(driver) == expected
+    finally:
+        driver.quit()
+
+
+def test_docs_pages_switch_too(reader: webdriver.Chrome, site: str) -> None:
+    """The landing page and the glossary are bilingual: their prose switches, and so do the
+    chapters' summaries and the glossary's meanings; the glossary's term columns stay (the
+    pairing is what a glossary is). The API reference is English only (the docstrings): the
+    switch leaves it whole."""
+    for page, switching_cells in [
+        ("docs/index.html", "td:nth-child(2)"),
+        ("docs/glossary.html", "td:nth-child(3)"),
+    ]:
+        open_page(reader, urljoin(site, page))
+        cells_text = f"return [...document.querySelectorAll('article {switching_cells}')]"
+        cells_text += ".map(cell => cell.innerText)"
+        prose = {}
+        for language in ("en", "zh"):
+            choose(reader, language)
+            prose[language] = reader.execute_script(VISIBLE_TEXT, "article", NOT_PROSE + ", table")
+            cells = reader.execute_script(cells_text)
+            if language == "en":
+                assert not [c for c in cells if CJK.search(c)], f"{page}: Chinese in {cells}"
+            else:
+                assert not [c for c in cells if not CJK.search(c)], f"{page}: English in {cells}"
+        assert han_share(prose["en"]) < 0.02 and han_share(prose["zh"]) > 0.6, page
+    open_page(reader, urljoin(site, "docs/api.html"))
+    texts = []
+    for language in LANGUAGES:
+        choose(reader, language)
+        texts.append(reader.execute_script(VISIBLE_TEXT, "article", "script, style"))
+    assert texts[0] == texts[1] == texts[2] and "load_mnist" in texts[0]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
+def test_download_notebook_saves_the_stored_notebook(
+    browser: webdriver.Chrome, site: str, notebook: Path, tmp_path: Path
+) -> None:
+    """A click saves the file (a `download` link to the site's own copy); the page stays."""
+    page = urljoin(site, f"notebooks/{notebook.stem}.html")
+    open_page(browser, page)
+    link = browser.find_element("link text", "Download notebook")
+    assert link.get_attribute("download") == notebook.name
+    assert link.get_attribute("href") == urljoin(page, notebook.name)
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+    )
+    link.click()
+    saved = tmp_path / notebook.name
+    WebDriverWait(browser, 30).until(lambda _: saved.is_file() and saved.stat().st_size > 0)
+    assert saved.read_bytes() == notebook.read_bytes(), "The download is not the stored notebook"
+    assert browser.current_url == page, "The link opened the file instead of saving it"

@@ -3,6 +3,8 @@
 data -> preprocessing -> pipeline -> model -> training -> evaluation -> plotting.
 """
 
+__version__ = "0.1.0"  # pyproject.toml reads it from here
+
 import sys
 
 from mnist_helpers.quiet import import_tensorflow_quietly

@@ -1,8 +1,10 @@
-"""`python -m mnist_helpers`: train the classroom notebook's model, evaluate it, write a report.
+"""`python -m mnist_helpers`: train the classroom notebook's model, evaluate it, write a report;
+`python -m mnist_helpers predict IMAGE...`: read the digit in each image file with that model.
 
-Bad options are usage errors before any work: numbers out of range, an output folder that
-cannot be written. Ctrl-C or SIGTERM stops the job with one line saying what was written,
-and exit code 130.
+Bad options are usage errors (exit code 2, one line, no traceback) before any work: numbers
+out of range, an output or checkpoint folder that cannot be used, an option that does
+nothing in the mode given. Ctrl-C or SIGTERM stops the job with one line saying what was
+written, and exit code 130.
 """
 
 import argparse
@@ -11,41 +13,102 @@ import signal
 import sys
 from pathlib import Path
 
-from mnist_helpers import predict_cli
 from mnist_helpers.cluster import WorkerLostError
 from mnist_helpers.errors import MnistDataError
-from mnist_helpers.report import InterruptedAfterWriting, JobSettings, check_output_dir, run_job
-from mnist_helpers.worker import run_workers
+from mnist_helpers.job import (
+    MAX_LOCAL_WORKERS,
+    SETTING_OPTIONS,
+    InterruptedAfterWriting,
+    add_setting_options,
+    run_job,
+    run_workers,
+    settings_from_args,
+    whole_number,
+)
+from mnist_helpers.predict import check_digit_model, load_model, predict_digit
 
 INTERRUPTED_EXIT_CODE = 130  # 128 + SIGINT, what shells report for Ctrl-C.
-MAX_SEED = 2**32 - 1  # NumPy's seeds, which keras.utils.set_random_seed sets, stop there.
+WORKER_LOST_EXIT_CODE = 3
+DEFAULT_OUTPUT = Path("reports/latest")
+DEFAULT_MODEL = DEFAULT_OUTPUT / "model.keras"
+JOB_ONLY_FLAGS = ("--output", "--no-progress", "--workers", "--checkpoints")
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the job with the options in `argv` (default: the command line); print one line."""
+    """Run the job or `predict` with the options in `argv` (default: the command line)."""
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["predict"]:
-        raise SystemExit(predict_cli.main(argv[1:]))
-    parser = _make_parser()
+    parser = make_parser()
     args = parser.parse_args(argv)
-    settings = JobSettings(
-        source=args.source,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        shuffle_buffer=args.shuffle_buffer,
-        seed=args.seed,
-        progress=not args.no_progress,
+    if args.command == "predict":
+        job_options = _job_options_given(argv[: argv.index("predict")])
+        if job_options:
+            parser.error(f"{', '.join(job_options)} do(es) nothing with predict: leave it out.")
+        sys.exit(_predict(args, args.parser))
+    _train(args, parser)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m mnist_helpers",
+        description="Train the classroom notebook's 784-784-256-10 model on MNIST, evaluate it "
+        "on the test set, and write metrics.json, plots and model.keras to the output folder.",
     )
+    add_setting_options(parser)
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="the report folder")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress lines")
+    parser.add_argument(
+        "--workers",
+        type=whole_number(1, MAX_LOCAL_WORKERS),
+        default=1,
+        help="train as N worker processes on this machine; their gRPC ports listen on every "
+        "network interface, without authentication, while the job runs",
+    )
+    parser.add_argument(
+        "--checkpoints", type=Path, help="with --workers: save every epoch here, resume from it"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="{predict}", title="commands")
+    predict = commands.add_parser(
+        "predict",
+        prog="python -m mnist_helpers predict",
+        help="read the digit in image files with the model the job saved",
+        description="Predict the digit in each image file (PNG, JPEG, ...; one digit per image, "
+        "dark on light or light on dark, any size) with a model the main job saved. A file "
+        "that cannot be read is reported and the next one is read.",
+    )
+    predict.add_argument("images", nargs="+", type=Path, help="image files, one digit each")
+    predict.add_argument(
+        "--model",
+        type=Path,
+        default=DEFAULT_MODEL,
+        help=f"a .keras model (default: {DEFAULT_MODEL}, written by python -m mnist_helpers)",
+    )
+    predict.set_defaults(parser=predict)
+    return parser
+
+
+def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    settings = settings_from_args(args)
+    progress = not args.no_progress
+    if args.checkpoints is not None and args.workers < 2:
+        parser.error(
+            "--checkpoints works with --workers N (N >= 2) only: the one-process job saves no "
+            "checkpoints."
+        )
     try:
         with _sigterm_as_ctrl_c():
             if args.workers > 1:
-                metrics = run_workers(settings, args.workers, args.output, args.checkpoints)
+                metrics = run_workers(
+                    settings, args.workers, args.output, args.checkpoints, progress=progress
+                )
             else:
-                metrics = run_job(settings, args.output)
+                metrics = run_job(settings, args.output, progress=progress)
     except MnistDataError as error:
         parser.error(str(error))  # A clear message and exit code 2, not a traceback.
     except WorkerLostError as error:
-        parser.exit(3, f"{parser.prog}: {error}\n")
+        parser.exit(WORKER_LOST_EXIT_CODE, f"{parser.prog}: {error}\n")
+    except OSError as error:  # The disk filled up, a folder vanished: what the system said.
+        where = f"{error.filename}: " if error.filename else ""
+        parser.exit(1, f"{parser.prog}: {where}{error.strerror or error}\n")
     except KeyboardInterrupt as stop:
         written = (
             f"report written to {args.output}/"
@@ -61,57 +124,31 @@ def main(argv: list[str] | None = None) -> None:
     )
 
 
-def _make_parser() -> argparse.ArgumentParser:
-    defaults = JobSettings()
-    parser = argparse.ArgumentParser(
-        prog="python -m mnist_helpers",
-        description="Train the classroom notebook's 784-784-256-10 model on MNIST, evaluate it "
-        "on the test set, and write metrics.json, plots and model.keras to the output folder.",
-        epilog="Then read the digits in your image files: python -m mnist_helpers predict --help",
-    )
-    parser.add_argument(
-        "--source",
-        default=defaults.source,
-        help="auto (default; $MNIST_SOURCE pins it), keras, sample, or a path to IDX files or "
-        "an .npz",
-    )
-    parser.add_argument("--epochs", type=_at_least_one, default=defaults.epochs)
-    parser.add_argument("--batch-size", type=_at_least_one, default=defaults.batch_size)
-    parser.add_argument("--shuffle-buffer", type=_at_least_one, default=defaults.shuffle_buffer)
-    parser.add_argument("--seed", type=_seed, default=defaults.seed, help=f"0 to {MAX_SEED}")
-    # A string default, so that argparse checks it like a given folder.
-    parser.add_argument("--output", type=_output_dir, default="reports/latest")
-    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    parser.add_argument("--workers", type=_at_least_one, default=1, help="N processes, 127.0.0.1")
-    parser.add_argument("--checkpoints", type=Path, help="with --workers: resume from here")
-    return parser
-
-
-def _at_least_one(text: str) -> int:
-    return _whole_number(text, 1, None)
-
-
-def _seed(text: str) -> int:
-    return _whole_number(text, 0, MAX_SEED)
-
-
-def _whole_number(text: str, low: int, high: int | None) -> int:
+def _predict(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Print `file: digit (probability)` per image; 1 if any image could not be read."""
     try:
-        value = int(text)
-    except ValueError:
-        value = None
-    if value is None or value < low or (high is not None and value > high):
-        allowed = f"at least {low}" if high is None else f"from {low} to {high}"
-        raise argparse.ArgumentTypeError(f"must be a whole number, {allowed}; got {text!r}")
-    return value
-
-
-def _output_dir(text: str) -> Path:
-    try:
-        check_output_dir(Path(text))
+        model = load_model(args.model)
+        check_digit_model(model, args.model)
     except MnistDataError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    return Path(text)
+        parser.error(str(error))
+    failed = False
+    for path in args.images:
+        try:
+            prediction = predict_digit(path, model)
+        except MnistDataError as error:
+            print(f"{path}: {error}", file=sys.stderr)
+            failed = True
+            continue
+        probability = prediction.probabilities[prediction.digit]
+        print(f"{path}: {prediction.digit} ({probability:.1%})")
+    return 1 if failed else 0
+
+
+def _job_options_given(words: list[str]) -> list[str]:
+    flags = [option.flag for option in SETTING_OPTIONS] + list(JOB_ONLY_FLAGS)
+    return [
+        flag for flag in flags if any(word == flag or word.startswith(f"{flag}=") for word in words)
+    ]
 
 
 @contextlib.contextmanager

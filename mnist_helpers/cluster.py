@@ -3,8 +3,14 @@
 `MultiWorkerMirroredStrategy` learns the cluster from the `TF_CONFIG` environment variable:
 the address of every worker, and which one this process is. On several machines each host
 sets its own `TF_CONFIG` and starts one worker; on one machine `LocalCluster` starts them all
-on 127.0.0.1 with free ports, stops them by process id, and names the worker that was lost
-when one dies.
+with free ports of 127.0.0.1, stops them by process id, and names the worker that was lost
+when one dies. Each worker it starts is told the launcher's process id and stops if the
+launcher dies, even by SIGKILL (`mnist_helpers.worker`).
+
+TensorFlow's gRPC server listens on every network interface whatever host TF_CONFIG names
+(`grpc_server_lib.cc` binds `0.0.0.0:port`; TensorFlow 2.21 listens on `*:port`), with no
+authentication: while the workers run, anyone who can reach this machine can reach their
+ports. Run them only on a trusted network, or behind a firewall that closes those ports.
 """
 
 import json
@@ -13,10 +19,12 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 HOST = "127.0.0.1"
+LAUNCHER_PID = "MNIST_LAUNCHER_PID"  # Set for the workers: they stop when this process is gone.
 
 
 class WorkerLostError(RuntimeError):
@@ -88,6 +96,7 @@ class LocalCluster:
                 "TF_CONFIG": tf_config(self.addresses, index),
                 # gRPC would send even 127.0.0.1 traffic through an HTTP(S) proxy if one is set.
                 "no_grpc_proxy": HOST,
+                LAUNCHER_PID: str(os.getpid()),
             }
             with open(self.log_dir / f"worker-{index}.log", "w") as log:
                 self.processes.append(
@@ -97,8 +106,15 @@ class LocalCluster:
                 )
         return self
 
-    def wait(self, timeout: float, grace: float = 60.0) -> list[WorkerExit]:
+    def wait(
+        self,
+        timeout: float,
+        grace: float = 60.0,
+        on_poll: Callable[[], None] | None = None,
+    ) -> list[WorkerExit]:
         """Wait for every worker; raise `WorkerLostError` naming the first that failed.
+
+        `on_poll` is called every 50 ms meanwhile (to show progress from the logs).
 
         Once a worker has failed, the others get `grace` seconds to notice and stop on their
         own (their collective operations fail when a peer stops answering); whoever is still
@@ -120,6 +136,8 @@ class LocalCluster:
                 stopped = {i for i in range(len(self.processes)) if i not in ended}
                 self.stop()
                 continue
+            if on_poll is not None:
+                on_poll()
             time.sleep(0.05)
         exits = [
             WorkerExit(
@@ -180,5 +198,4 @@ def _loss_message(exits: list[WorkerExit], lost: int, addresses: list[str]) -> s
                 f"Worker {other.index} stopped {waited:.1f} s later, "
                 f"{_describe(other.returncode)}: {other.last_line}"
             )
-    parts.append("Start the job again with the same checkpoint folder to resume.")
     return " ".join(parts)

@@ -6,10 +6,11 @@ and every copy applies the same update, so the copies stay identical. The same c
 two CPU devices of one process (`MirroredStrategy`) or on worker processes, on one machine or
 many (`MultiWorkerMirroredStrategy`); only the strategy changes.
 
-Two details make it the same training as one process:
+The step and the epoch loop are `training.py`'s; two details make it the same training as one
+process:
 
-- each replica divides the sum of its examples' losses by the *global* batch size
-  (`tf.nn.compute_average_loss`), so that adding the replicas' gradients gives the gradient
+- each replica divides the sum of its examples' losses by the *global* batch size (as
+  `tf.nn.compute_average_loss` does), so that adding the replicas' gradients gives the gradient
   of the mean loss over the whole batch, as on one device;
 - `experimental_distribute_dataset` splits every global batch into per-replica batches and
   gives each worker its own share (auto-sharding by data, since the digits are in memory).

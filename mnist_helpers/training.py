@@ -23,8 +23,9 @@ TrainStep = Callable[[tf.Tensor, tf.Tensor], tf.Tensor]
 RunSteps = Callable[[Iterator], tuple[tf.Tensor | float, tf.Tensor | int]]
 History = dict[str, list[float]]
 
-# Measured on the embedded sample (63 steps per epoch): XLA's compilation costs more than it
-# saves there, and one step per call is as fast as several; benchmarks/train_loop.py measures.
+# Defaults measured on the embedded sample (63 steps per epoch, the main job): XLA's compilation
+# costs more than it saves there. One step per call is chapter 4's loop; several pay off when a
+# call from Python costs about as much as a step (small steps, a busy machine).
 JIT_COMPILE = False
 STEPS_PER_CALL = 1
 

@@ -55,14 +55,21 @@
 # The first code cell makes the course's helper package, `mnist_helpers`, importable. Where it is
 # installed already (the course's own environment) it prints nothing; where it is missing
 # (Colab, a fresh Jupyter kernel) it installs it with pip first. It comes before `import
-# tensorflow` on purpose: `mnist_helpers` imports TensorFlow itself, with the C++ start-up lines
-# TensorFlow prints on loading kept out of the notebook. The second cell holds the chapter's
-# imports.
+# tensorflow` on purpose, because importing `mnist_helpers` imports TensorFlow and quiets its
+# logging in two ways. It sets the environment variable `TF_CPP_MIN_LOG_LEVEL` to 1, unless you
+# have set it yourself, for the whole session: TensorFlow's C++ INFO lines are hidden, its
+# warnings and errors still show. And during the import and the first look for devices only, it
+# filters out the known lines TensorFlow 2.18-2.21 (`tensorflow` and `tensorflow-cpu`) prints
+# while starting up and probing for CUDA, which say nothing about your code. The second cell
+# holds the chapter's imports.
 #
 # **中文：** 第一个代码单元让本课程的辅助包 `mnist_helpers` 可以被导入：如果已经安装（例如课程自己的环境），
 # 它什么也不输出；如果缺少（例如 Colab 或一个全新的 Jupyter 内核），它会先用 pip 安装。
-# 它特意放在 `import tensorflow` 之前：`mnist_helpers` 会自己导入 TensorFlow，
-# 并把 TensorFlow 加载时打印的 C++ 启动信息挡在笔记本之外。第二个单元是本章需要的其他导入。
+# 它特意放在 `import tensorflow` 之前，因为导入 `mnist_helpers` 会导入 TensorFlow，并从两方面减少它的日志输出。
+# 一是在整个会话中把环境变量 `TF_CPP_MIN_LOG_LEVEL` 设为 1（除非你自己已经设置过）：
+# TensorFlow 的 C++ INFO 信息被隐藏，警告和错误仍然显示。二是仅在导入和第一次查找设备期间，
+# 过滤掉 TensorFlow 2.18-2.21（`tensorflow` 和 `tensorflow-cpu`）在启动和探测 CUDA 时打印的已知信息，
+# 这些信息与你的代码无关。第二个单元是本章需要的其他导入。
 
 # %%
 # Setup: make the course's helpers, `mnist_helpers`, importable here.
@@ -110,7 +117,9 @@ print("NumPy", np.__version__)
 #
 # - `"keras"`: the line above, all 70,000 digits, downloaded once, then cached;
 # - `"sample"`: 5,000 **real** MNIST digits shipped inside `mnist_helpers` (4,000 train /
-#   1,000 test, 400 / 100 of each digit), no network needed;
+#   1,000 test, 400 / 100 of each digit), no network needed. All 5,000 come from MNIST's
+#   training set, split by us: the sample's test digits are never trained on, but unlike
+#   MNIST's own test set they may share writers with its training digits;
 # - a path: a folder with the four original IDX files, or an `.npz` file like Keras's;
 # - `"auto"`, the default: `"keras"` if MNIST is cached or can be downloaded, otherwise the
 #   sample, saying so in one line.
@@ -127,7 +136,8 @@ print("NumPy", np.__version__)
 #
 # - `"keras"`：上面那一行代码，全部 70,000 张数字，下载一次后缓存在本机；
 # - `"sample"`：`mnist_helpers` 包内自带的 5,000 张**真实** MNIST 数字（训练 4,000 张、测试 1,000 张，
-#   每个数字各 400 / 100 张），不需要网络；
+#   每个数字各 400 / 100 张），不需要网络。这 5,000 张全部来自 MNIST 的训练集，由我们划分：
+#   样本中的测试数字从不参与训练，但与 MNIST 自己的测试集不同，它们可能和训练数字出自同一批书写者；
 # - 一个路径：存放四个原始 IDX 文件的文件夹，或者一个和 Keras 格式相同的 `.npz` 文件；
 # - `"auto"`（默认）：如果 MNIST 已缓存或可以下载，就用 `"keras"`，否则用自带样本，并用一行文字说明。
 #
@@ -263,22 +273,24 @@ for split, counts in [("train", MNIST_TRAIN_COUNTS), ("test", MNIST_TEST_COUNTS)
 # %% [markdown]
 # In full MNIST's training set the shares run from 9.04% (the fives) to 11.24% (the ones); in
 # its test set from 8.92% (fives) to 11.35% (ones). Either way no digit dominates: a model that
-# always guesses the most common digit would score at most about 11%, the baseline every later
-# accuracy should beat by far.
+# always answers one digit scores that digit's share of the test set, at most about 11%, the
+# baseline every later accuracy should beat by far. The next cell checks the data this notebook
+# loaded (any source) and the shares quoted here.
 #
 # **中文：** 在完整 MNIST 的训练集中，各数字所占的比例从 9.04%（数字 5）到 11.24%（数字 1）；
 # 测试集中从 8.92%（数字 5）到 11.35%（数字 1）。无论哪种情况，都没有哪个数字占绝对多数：
-# 一个总是猜最常见数字的模型，准确率最多约 11%，这是后面各章的准确率都应该远远超过的基线。
+# 一个总是回答同一个数字的模型，准确率就是该数字在测试集中的比例，最多约 11%，
+# 这是后面各章的准确率都应该远远超过的基线。下一个单元检查本笔记本加载的数据（无论来源）和这里引用的比例。
 
 # %%
-largest_share = train_counts.max() / train_counts.sum()
-assert MNIST_TRAIN_COUNTS.sum() == 60_000 and MNIST_TEST_COUNTS.sum() == 10_000
-assert 0.090 < MNIST_TRAIN_COUNTS.min() / 60_000 < MNIST_TRAIN_COUNTS.max() / 60_000 < 0.113
-assert 0.089 < MNIST_TEST_COUNTS.min() / 10_000 < MNIST_TEST_COUNTS.max() / 10_000 < 0.114
+shares = {"train": train_counts / train_counts.sum(), "test": test_counts / test_counts.sum()}
 assert len(x_train) == len(y_train) and len(x_test) == len(y_test)
 assert x_train.shape[1:] == x_test.shape[1:] == (28, 28)
-assert set(np.unique(y_train)) == set(range(10)), "every digit appears in the training set"
-assert largest_share < 0.12, f"one digit is {largest_share:.0%} of the training set"
+for split, share in shares.items():
+    assert share.min() > 0.08 and share.max() < 0.12, f"a digit dominates or lacks in {split}"
+full_train, full_test = MNIST_TRAIN_COUNTS / 60_000, MNIST_TEST_COUNTS / 10_000
+quoted = [full_train.min(), full_train.max(), full_test.min(), full_test.max()]
+assert [round(100 * share, 2) for share in quoted] == [9.04, 11.24, 8.92, 11.35]
 
 # %% [markdown]
 # ## Questions · 问题
@@ -290,7 +302,10 @@ assert largest_share < 0.12, f"one digit is {largest_share:.0%} of the training 
 # **Why keep a separate test set?** A model can memorise the digits it trains on. Its score on
 # those digits says how well it remembers, not how well it reads new handwriting. The test set is
 # never used for training, so its accuracy estimates how the model will do on digits it has
-# never seen, which is what we want to know.
+# never seen, which is what we want to know. Nor is it used to choose anything, such as how long
+# to train or which model to keep: each choice made by looking at the test set fits the model a
+# little to it. [Chapter 6](06_validation_and_keras.ipynb) sets aside a *validation* split of
+# the training digits for those choices.
 #
 # **中文：** 原笔记本的第一部分没有提出自己的问题，只有一句“加载数据集并划分为训练集以及测试集”。
 # 这种划分引出了一个问题：
@@ -298,6 +313,8 @@ assert largest_share < 0.12, f"one digit is {largest_share:.0%} of the training 
 # **为什么要单独保留测试集？** 模型可能把训练用的数字“背”下来，
 # 它在这些数字上的成绩只说明它记得多好，而不能说明它认新手写数字的能力。测试集从不参与训练，
 # 所以测试集上的准确率才能估计模型在从未见过的数字上的表现，而这正是我们想知道的。
+# 测试集也不用来做任何选择，例如训练多久、保留哪个模型：每一个看着测试集做出的选择，
+# 都会让模型稍微迁就测试集。[第 6 章](06_validation_and_keras.ipynb)从训练数据中划出*验证集*来做这些选择。
 
 # %% [markdown]
 # ## Summary · 小结
@@ -308,8 +325,10 @@ assert largest_share < 0.12, f"one digit is {largest_share:.0%} of the training 
 #   `tf.keras.datasets.mnist.load_data()` does: the full 60,000 / 10,000 online, or the embedded
 #   sample of 4,000 / 1,000 real digits offline.
 # - Images are `uint8` arrays of shape `(N, 28, 28)` with values 0-255; labels are integers 0-9.
-# - The classes are balanced: exactly in the sample, each digit 9.0%-11.3% of full MNIST's
-#   training set. Accuracy is a fair measure, and always guessing one digit scores about 10%.
+# - The classes are balanced: exactly in the sample, each digit 9.04%-11.24% of full MNIST's
+#   training set. Accuracy is a fair measure, and always answering one digit scores about 10%.
+# - The test set is for the final measurement only; choices are made on a validation split
+#   (chapter 6). The sample's 1,000 test digits come from MNIST's training set.
 #
 # **中文小结：**
 #
@@ -317,8 +336,9 @@ assert largest_share < 0.12, f"one digit is {largest_share:.0%} of the training 
 # - `load_mnist()` 与 `tf.keras.datasets.mnist.load_data()` 返回完全相同的四个数组：
 #   联网时是完整的 60,000 / 10,000 张，离线时是自带的 4,000 / 1,000 张真实数字样本。
 # - 图片是形状为 `(N, 28, 28)`、取值 0-255 的 `uint8` 数组，标签是 0-9 的整数。
-# - 各类别数量均衡：样本中完全相同，完整 MNIST 训练集中每个数字占 9.0%-11.3%。
-#   所以准确率是公平的衡量标准，而总猜同一个数字的准确率只有约 10%。
+# - 各类别数量均衡：样本中完全相同，完整 MNIST 训练集中每个数字占 9.04%-11.24%。
+#   所以准确率是公平的衡量标准，而总回答同一个数字的准确率只有约 10%。
+# - 测试集只用于最后的测量；各种选择在验证集上做（第 6 章）。自带样本的 1,000 张测试数字来自 MNIST 的训练集。
 #
 # Next: [chapter 2, normalization](02_normalization.ipynb) scales the pixels and builds the
 # input pipeline.
@@ -344,7 +364,10 @@ assert largest_share < 0.12, f"one digit is {largest_share:.0%} of the training 
 # 解答 1：按数字顺序收集每个数字的前十个下标；plot_digits 每行放十张图，所以每行正好是一个数字。
 rows = np.concatenate([np.flatnonzero(y_train == d)[:10] for d in range(10)])
 fig = plot_digits(x_train[rows], y_train[rows])
-assert np.array_equal(y_train[rows].reshape(10, 10), np.repeat(np.arange(10), 10).reshape(10, 10))
+plt.close(fig)  # not shown here: display `fig` in a cell of its own
+titles = np.array([ax.get_title() for ax in fig.axes]).reshape(10, 10)
+assert all(set(titles[d]) == {str(d)} for d in range(10)), "row d holds ten d's"
+
 
 # %% [markdown]
 # **2.** Compute the average image of each digit (`x_train[y_train == d].mean(axis=0)`) and plot
@@ -359,11 +382,12 @@ assert np.array_equal(y_train[rows].reshape(10, 10), np.repeat(np.arange(10), 10
 # 解答 2：“最像”指两张平均图像之间的距离最小（像素差的平方和再开平方）。
 averages = np.stack([x_train[y_train == d].mean(axis=0) for d in range(10)])
 fig = plot_digits(averages, np.arange(10))
+plt.close(fig)  # not shown here: display `fig` in a cell of its own
 distances = np.linalg.norm((averages[:, None] - averages[None, :]).reshape(10, 10, -1), axis=2)
 np.fill_diagonal(distances, np.inf)
 a, b = np.unravel_index(distances.argmin(), distances.shape)
-print(f"most alike on average: {a} and {b} (distance {distances[a, b]:.0f})")
-assert a != b and distances[a, b] == distances.min()
+assert {int(a), int(b)} == {4, 9}, "fours and nines: a closed or open loop on a stem"
+
 
 # %% [markdown]
 # **3.** Which share of the pixels is ink (non-zero) in ones, and which in eights? What does that
@@ -377,22 +401,23 @@ assert a != b and distances[a, b] == distances.min()
 # 解答 3：1 只有一笔，8 有两个圈，所以 8 的笔迹多得多。
 # 笔迹的多少和位置，在训练之前就已经能区分这两个数字。
 ink_share = {d: float(np.mean(x_train[y_train == d] > 0)) for d in (1, 8)}
-print(f"ink: ones {ink_share[1]:.0%} of their pixels, eights {ink_share[8]:.0%}")
 assert ink_share[1] < 0.75 * ink_share[8]
 
 # %% [markdown]
-# **4.** What test accuracy does a "model" get that always answers the digit most common in the
-# training set? Compare it with the largest class share above.
+# **4.** A "model" that always gives the same answer, one digit `d`: what test accuracy does it
+# get, for each `d`? Which `d` would you pick from the training counts, and does it matter here?
 #
-# **中文：** 一个总是回答训练集中最常见数字的“模型”，在测试集上的准确率是多少？
-# 把它和上面最大的类别比例作比较。
+# **中文：** 一个总是给出同一个答案（某个数字 `d`）的“模型”，对每个 `d`，它在测试集上的准确率是多少？
+# 根据训练集的数量你会选哪个 `d`？在这里选哪个有区别吗？
 
 # %% tags=["solution", "hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
-# Solution 4: it is right exactly on the test digits of that class, so its accuracy is that
-# class's share of the test set: about one tenth, the floor any real model must beat.
-# 解答 4：它只在该类别的测试数字上答对，所以准确率就是该类别在测试集中的比例：约十分之一，
-# 这是任何真正的模型都必须超过的下限。
-most_common = int(train_counts.argmax())
-baseline = float(np.mean(y_test == most_common))
-print(f"always {most_common}: test accuracy {baseline:.1%}")
-assert baseline == test_counts[most_common] / len(y_test) and baseline < 0.12
+# Solution 4: it is right exactly on the test digits of class d, so its accuracy is d's share
+# of the test set: about one tenth, the floor any real model must beat. You would pick the most
+# common training digit; on the balanced sample there is none (400 of each), and every d scores
+# exactly 10%. On full MNIST it is the ones, 11.24% of the training set, 11.35% of the test set.
+# 解答 4：它只在数字 d 的测试图片上答对，所以准确率就是 d 在测试集中的比例：约十分之一，
+# 这是任何真正的模型都必须超过的下限。你会选训练集中最常见的数字；
+# 但在均衡的自带样本中没有最常见的数字（每个都是 400 张），每个 d 的准确率都正好是 10%。
+# 在完整 MNIST 上最常见的是 1，占训练集的 11.24%、测试集的 11.35%。
+always_d = np.array([np.mean(np.full(len(y_test), d) == y_test) for d in range(10)])
+assert always_d.max() < 0.12, "no single answer scores much above one tenth"

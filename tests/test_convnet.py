@@ -15,23 +15,24 @@ from mnist_helpers import (
     train,
 )
 
-# Conv2D: 3 x 3 x channels-in weights per filter, plus one bias per filter; Dense as in test_model.
-CONVNET_PARAMS = (
-    (3 * 3 * 1 * 32 + 32)  # conv_1
-    + (3 * 3 * 32 * 64 + 64)  # conv_2
-    + (5 * 5 * 64 * 128 + 128)  # hidden: the 5 x 5 x 64 pooled feature maps, flattened
-    + (128 * 10 + 10)  # logits
-)
-
 
 def feature_maps(model: keras.Model, layer: str, images: np.ndarray) -> np.ndarray:
     return keras.Model(model.inputs[0], model.get_layer(layer).output)(images).numpy()
 
 
-def test_parameter_count_matches_the_count_by_hand():
-    assert CONVNET_PARAMS == 225_034
-    assert build_convnet(seed=0).count_params() == CONVNET_PARAMS
-    assert build_model(seed=0).count_params() / 3 > CONVNET_PARAMS
+def test_has_the_225_034_parameters_chapter_7_counts_by_hand():
+    # Conv2D: a 3 x 3 x channels-in kernel per filter and one bias per filter; the hidden layer
+    # takes the 5 x 5 x 64 pooled feature maps, flattened.
+    model = build_convnet(seed=0)
+    shapes = {layer.name: [tuple(w.shape) for w in layer.get_weights()] for layer in model.layers}
+    assert {name: weights for name, weights in shapes.items() if weights} == {
+        "conv_1": [(3, 3, 1, 32), (32,)],
+        "conv_2": [(3, 3, 32, 64), (64,)],
+        "hidden": [(5 * 5 * 64, 128), (128,)],
+        "logits": [(128, 10), (10,)],
+    }
+    assert model.count_params() == 225_034
+    assert build_model(seed=0).count_params() > 3 * model.count_params()
 
 
 def test_takes_flat_images_and_outputs_10_logits_near_chance(normalized):

@@ -5,6 +5,9 @@ at pixel (14, 14) of a 28 x 28 uint8 image; dark-on-light, colour and transparen
 any size give the same; a picture without ink is a clear error.
 """
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -159,3 +162,157 @@ def test_a_missing_or_unreadable_file_is_a_clear_error(tmp_path):
     (tmp_path / "notes.png").write_text("not an image")
     with pytest.raises(MnistDataError, match="not an image file"):
         read_image(tmp_path / "notes.png")
+
+
+# Files as they come: every mode Pillow opens, broken files, huge images.
+
+
+def digit_page(sample) -> np.ndarray:
+    """A 280 x 280 grey page: dark ink of one MNIST digit on white paper."""
+    return 255 - np.kron(sample["x_test"][7], np.ones((10, 10), dtype=np.uint8))
+
+
+@pytest.mark.parametrize(
+    ("name", "convert"),
+    [
+        ("one_bit.png", lambda grey: grey.point(lambda v: 255 if v > 127 else 0).convert("1")),
+        ("palette.png", lambda grey: grey.convert("P")),
+        ("palette_alpha.tif", lambda grey: grey.convert("PA")),
+        ("grey_alpha.png", lambda grey: grey.convert("LA")),
+        ("cmyk.jpg", lambda grey: grey.convert("CMYK")),
+        ("cmyk.tif", lambda grey: grey.convert("CMYK")),
+        ("ycbcr.jpg", lambda grey: grey.convert("YCbCr")),
+        ("sixteen_bit.png", lambda grey: Image.fromarray(np.asarray(grey).astype(np.uint16) * 257)),
+        ("int32.tif", lambda grey: Image.fromarray(np.asarray(grey).astype(np.int32))),
+        (
+            "int32_16bit_range.tif",
+            lambda grey: Image.fromarray(np.asarray(grey).astype(np.int32) * 257),
+        ),
+        ("float.tif", lambda grey: Image.fromarray(np.asarray(grey).astype(np.float32))),
+    ],
+)
+def test_every_mode_reads_as_its_8_bit_twin(tmp_path, sample, name, convert):
+    page = digit_page(sample)
+    grey = Image.fromarray(page)
+    # The same picture as an 8-bit grey file; a 1-bit file holds only black and white.
+    twin = prepare_digit(np.where(page > 127, 255, 0) if name == "one_bit.png" else page)
+    convert(grey).save(tmp_path / name)
+    from_file = prepare_digit(read_image(tmp_path / name))
+    allowed = 6 if name.endswith(".jpg") else 0.5  # JPEG is lossy.
+    assert np.abs(from_file.astype(int) - twin).mean() < allowed, name
+
+
+@pytest.mark.parametrize("fraction", [0.3, 0.6, 0.95])
+@pytest.mark.parametrize("suffix", ["png", "jpg"])
+def test_a_truncated_download_names_the_file(tmp_path, sample, suffix, fraction):
+    whole = tmp_path / f"whole.{suffix}"
+    Image.fromarray(digit_page(sample)).save(whole)
+    data = whole.read_bytes()
+    cut = tmp_path / f"cut.{suffix}"
+    cut.write_bytes(data[: int(len(data) * fraction)])
+    with pytest.raises(MnistDataError, match=f"{cut}.*(cannot be read|not an image)"):
+        read_image(cut)
+
+
+def test_a_decompression_bomb_is_refused_by_name(tmp_path):
+    bomb = tmp_path / "bomb.png"
+    Image.new("1", (20_000, 20_000)).save(bomb)  # 400 million pixels in a few kilobytes.
+    assert bomb.stat().st_size < 200_000
+    with pytest.raises(MnistDataError, match=f"{bomb}.*DecompressionBombError"):
+        read_image(bomb)
+
+
+def test_an_image_too_large_to_decode_is_refused_before_decoding(tmp_path):
+    large = tmp_path / "large.png"
+    Image.new("1", (10_000, 9_500)).save(large)  # 95 million pixels: under Pillow's error.
+    with pytest.raises(MnistDataError, match=r"large.png is 10,000 x 9,500 pixels: too large"):
+        read_image(large)
+
+
+def test_a_large_image_is_shrunk_as_it_is_read(tmp_path, sample):
+    page = Image.fromarray(digit_page(sample)).resize((3000, 3000))
+    page.save(tmp_path / "large.png")
+    pixels = read_image(tmp_path / "large.png")
+    assert pixels.shape == (1024, 1024)
+    twin = prepare_digit(digit_page(sample))
+    assert np.abs(prepare_digit(pixels).astype(int) - twin).mean() < 3
+
+
+def test_a_phone_photo_is_upright_after_shrinking(tmp_path, sample):
+    upright = np.kron(as_photo(sample["x_test"][6])[..., 0], np.ones((4, 4), dtype=np.uint8))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.fromarray(np.rot90(upright)).save(tmp_path / "phone.jpg", exif=exif)
+    read = read_image(tmp_path / "phone.jpg")
+    assert read.shape[:2] == (1024, 768)  # 1600 x 1200 upright, shrunk to 1024 on its long side.
+    assert prepare_digit(read).shape == (28, 28)
+    expected = np.asarray(Image.fromarray(upright).resize((768, 1024)))
+    assert np.abs(read.astype(float) - expected).mean() < 5
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_nan_or_infinite_pixels_are_a_clear_error(bad):
+    image = np.zeros((28, 28), dtype=np.float32)
+    image[5:20, 10:15] = 1.0
+    image[3, 3] = bad
+    with pytest.raises(MnistDataError, match="NaN or infinite pixels"):
+        prepare_digit(image)
+
+
+def test_pixels_that_are_not_numbers_are_a_clear_error():
+    with pytest.raises(MnistDataError, match="dtype"):
+        prepare_digit(np.full((28, 28), "x"))
+
+
+@pytest.mark.parametrize("dtype", [np.uint16, np.int32, np.int64, np.float64, bool])
+def test_any_number_type_reads_the_same_digit(sample, dtype):
+    digit = sample["x_test"][8]
+    expected = prepare_digit(digit > 127)
+    np.testing.assert_array_equal(prepare_digit((digit > 127).astype(dtype)), expected)
+
+
+def test_a_path_the_system_refuses_is_a_clear_error(tmp_path):
+    with pytest.raises(MnistDataError, match="File name too long"):
+        read_image(tmp_path / ("x" * 300 + ".png"))
+
+
+MEASURE_PEAK = """
+import resource, sys
+from mnist_helpers.digit_image import prepare_digit, read_image
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+prepare_digit(read_image(sys.argv[1]))
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
+"""
+DRAW_CIRCLE = """
+import sys
+from PIL import Image, ImageDraw
+mode, width, height, path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+image = Image.new(mode, (width, height), "white")
+box = (width // 3, height // 4, 2 * width // 3, 3 * height // 4)
+ImageDraw.Draw(image).ellipse(box, outline="black", width=width // 40)
+image.save(path)
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "width", "height", "name", "limit_mib"),
+    [
+        ("L", 9000, 9000, "scan.png", 150),  # The decoded grey image is 77 MiB.
+        ("RGB", 8660, 5774, "phone.jpg", 80),  # 50 megapixels, decoded at 1/8 scale.
+    ],
+)
+def test_a_huge_image_is_read_in_bounded_memory(tmp_path, mode, width, height, name, limit_mib):
+    path = tmp_path / name
+    subprocess.run(
+        [sys.executable, "-c", DRAW_CIRCLE, mode, str(width), str(height), str(path)],
+        check=True,
+        timeout=300,
+    )
+    measured = subprocess.run(
+        [sys.executable, "-c", MEASURE_PEAK, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert measured.returncode == 0, measured.stderr[-2000:]
+    assert int(measured.stdout.split()[-1]) < limit_mib  # Before: 2.5 GB for the 9000 x 9000.

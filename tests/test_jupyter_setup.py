@@ -1,13 +1,16 @@
 """The chapters stay quiet in git and open as notebooks: stored .ipynb files carry no per-cell
-execution timestamps, and the JupyterLab of `./run.sh jupyter` (started here as whoever runs the
-tests, root in CI) opens a .py twin as a notebook and saves notebooks without timestamps."""
+execution timestamps, and JupyterLab with the settings `./run.sh jupyter` gives it (jupyter/,
+started here from this Python as whoever runs the tests, root in CI) opens a .py twin as a
+notebook and saves notebooks without timestamps."""
 
+import contextlib
 import json
 import os
 import secrets
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -51,41 +54,53 @@ class Server:
             return json.load(response)
 
 
+def _stop(process: subprocess.Popen) -> None:
+    """Stop the server and its kernels (its process group); quietly if it already exited."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=30)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
 @pytest.fixture
-def jupyter(tmp_path):
-    """`./run.sh jupyter` serving an empty folder on 127.0.0.1, stopped by process group id."""
+def jupyter(tmp_path, monkeypatch):
+    """JupyterLab with ./run.sh jupyter's settings, serving an empty folder on 127.0.0.1."""
     port, token = _free_port(), secrets.token_hex(16)
-    log = (tmp_path / "server.log").open("w")
+    log_path = tmp_path / "server.log"
     root = tmp_path / "root"
     root.mkdir()
-    command = [ROOT / "run.sh", "jupyter", "--no-browser", f"--port={port}"]
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(ROOT / "jupyter"))
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}"]
     command += ["--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}"]
     command += [f"--ServerApp.root_dir={root}"]
-    output = {"stdout": log, "stderr": subprocess.STDOUT}
-    process = subprocess.Popen(command, **output, start_new_session=True)
+    command += ["--allow-root"] if os.geteuid() == 0 else []  # as ./run.sh jupyter does
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     server = Server(f"http://127.0.0.1:{port}", token, root)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
-            assert process.poll() is None, (tmp_path / "server.log").read_text()[-3000:]
+            log = log_path.read_text()[-3000:]
+            assert process.poll() is None, f"JupyterLab exited at start-up:\n{log}"
             try:
                 server.request("GET", "/api/status")
                 break
             except OSError:
-                assert time.monotonic() < deadline, "Jupyter did not answer in time"
+                assert time.monotonic() < deadline, f"JupyterLab did not answer in time:\n{log}"
                 time.sleep(0.5)
         yield server
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
-        log.close()
+        _stop(process)
 
 
-def test_run_sh_jupyter_opens_py_twins_as_notebooks_and_saves_without_timestamps(jupyter):
+@pytest.mark.slow  # JupyterLab takes seconds to start
+def test_jupyterlab_opens_py_twins_as_notebooks_and_saves_without_timestamps(jupyter):
     # Double-click opens a file with its type's default viewer: Python files get Jupytext's.
     docmanager = jupyter.request("GET", "/lab/api/settings/@jupyterlab/docmanager-extension:plugin")
     default_viewers = docmanager["schema"]["properties"]["defaultViewers"]["default"]

@@ -10,17 +10,17 @@ import numpy as np
 
 from mnist_helpers import build_model, make_loss
 
-# Each Dense layer has inputs x units weights plus one bias per unit.
-SEED_MODEL_PARAMS = (784 * 784 + 784) + (784 * 256 + 256) + (256 * 10 + 10)
-
 
 def dense_layers(model: keras.Model) -> list[keras.layers.Dense]:
     return [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
 
 
-def test_has_the_seed_model_parameter_count():
-    assert SEED_MODEL_PARAMS == 818_970
-    assert build_model(seed=0).count_params() == SEED_MODEL_PARAMS
+def test_has_the_818_970_parameters_chapter_3_counts_by_hand():
+    # Each Dense layer holds an inputs x units kernel and one bias per unit, nothing else.
+    model = build_model(seed=0)
+    shapes = [tuple(weights.shape) for weights in model.get_weights()]
+    assert shapes == [(784, 784), (784,), (784, 256), (256,), (256, 10), (10,)]
+    assert model.count_params() == 818_970
 
 
 def test_layers_are_784_relu_256_relu_10_logits():

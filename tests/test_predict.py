@@ -17,6 +17,7 @@ from mnist_helpers import (
     save_model,
 )
 from mnist_helpers.__main__ import main
+from mnist_helpers.predict import check_digit_model
 
 
 @pytest.fixture(scope="module")
@@ -160,3 +161,87 @@ def test_predict_help_says_how_to_call_it(capsys):
     help_text = capsys.readouterr().out
     assert help_text.startswith("usage: python -m mnist_helpers predict")
     assert "--model" in help_text and "reports/latest/model.keras" in help_text
+
+
+# Model files that are not what they say.
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("notes.keras", b"not a model at all"),
+        ("empty.keras", b""),
+        ("zip_without_model.keras", None),
+    ],
+)
+def test_a_file_that_is_not_a_model_is_named_as_such(tmp_path, name, content):
+    path = tmp_path / name
+    if content is None:
+        import zipfile
+
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("readme.txt", "hello")
+    else:
+        path.write_bytes(content)
+    with pytest.raises(MnistDataError, match=f"{name} is not a Keras model file"):
+        load_model(path)
+
+
+def test_a_truncated_model_is_not_a_model(report, tmp_path):
+    data = (report / "model.keras").read_bytes()
+    cut = tmp_path / "cut.keras"
+    cut.write_bytes(data[: len(data) // 2])
+    with pytest.raises(MnistDataError, match="cut.keras is not a Keras model file"):
+        load_model(cut)
+
+
+def test_a_model_safe_mode_refuses_is_a_clear_error(tmp_path):
+    model = keras.Sequential(
+        [
+            keras.Input((784,)),
+            keras.layers.Lambda(lambda x: x * 2),
+            keras.layers.Dense(10),
+        ]
+    )
+    path = save_model(model, tmp_path / "lambda.keras")
+    with pytest.raises(MnistDataError, match="safe mode refused .*lambda.keras"):
+        load_model(path)
+
+
+@pytest.mark.parametrize(
+    ("inputs", "outputs"), [((32,), 10), ((28, 28, 3), 10), ((784,), 5), ((14, 14), 10)]
+)
+def test_a_model_of_the_wrong_shape_is_refused_before_any_image(
+    tmp_path, digit_files, capsys, inputs, outputs
+):
+    layers = [keras.Input(inputs), keras.layers.Flatten(), keras.layers.Dense(outputs)]
+    path = save_model(keras.Sequential(layers), tmp_path / "other.keras")
+    with pytest.raises(MnistDataError, match="a digit model takes 784 pixels"):
+        check_digit_model(load_model(path))
+    with pytest.raises(MnistDataError, match="a digit model takes 784 pixels"):
+        predict_digit(digit_files[0], path)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["predict", str(digit_files[0]), "--model", str(path)])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert f"other.keras takes inputs of shape (None, {', '.join(map(str, inputs))}" in error
+    assert "Traceback" not in error
+
+
+def test_predict_command_reads_every_file_after_a_broken_one(report, digit_files, tmp_path, capsys):
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(digit_files[1].read_bytes()[:300])
+    bomb = tmp_path / "bomb.png"
+    Image.new("1", (20_000, 20_000)).save(bomb)
+    files = [cut, digit_files[1], bomb, tmp_path / "missing.png", digit_files[3]]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["predict", *map(str, files), "--model", str(report / "model.keras")])
+    assert exit_info.value.code == 1
+    captured = capsys.readouterr()
+    assert [line.split(": ")[0] for line in captured.out.splitlines()] == [
+        str(digit_files[1]),
+        str(digit_files[3]),
+    ]
+    for broken in (cut, bomb, tmp_path / "missing.png"):
+        assert f"{broken}: " in captured.err
+    assert "Traceback" not in captured.err

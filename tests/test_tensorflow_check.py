@@ -6,15 +6,33 @@ import warnings
 
 import pytest
 import tensorflow as tf
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 from mnist_helpers.tensorflow_check import (
+    FIRST_UNTESTED_TENSORFLOW,
+    OLDEST_TENSORFLOW,
     SUPPORTED_TENSORFLOW,
     TensorFlowVersionError,
     check_tensorflow_installed,
     check_tensorflow_version,
 )
 
-INSTALL_LINE = "pip install 'tensorflow>=2.18,<2.22'"
+INSTALL_LINE = f"pip install 'tensorflow{SUPPORTED_TENSORFLOW}'"
+# Releases around both ends of the supported range, named from its ends.
+OLDEST, UNTESTED = OLDEST_TENSORFLOW, FIRST_UNTESTED_TENSORFLOW
+OLDER = [
+    f"{OLDEST.major}.{OLDEST.minor - 1}.1",
+    f"{OLDEST.major}.{OLDEST.minor - 2}.0rc0",
+    "1.15.0",
+]
+SUPPORTED = [
+    f"{OLDEST}.0",
+    f"{OLDEST}.0rc1",
+    f"{OLDEST}.1",
+    f"{UNTESTED.major}.{UNTESTED.minor - 1}.0",
+]
+NEWER = [f"{UNTESTED}.0", f"{UNTESTED}.0rc0", f"{UNTESTED.major + 1}.0.0"]
 
 
 def test_without_tensorflow_the_error_says_what_to_install(monkeypatch):
@@ -30,28 +48,41 @@ def test_without_tensorflow_the_error_says_what_to_install(monkeypatch):
     assert isinstance(error.value, ImportError)  # What `except ImportError` expects to catch.
 
 
-@pytest.mark.parametrize("version", ["2.17.1", "2.16.0rc0", "1.15.0"])
+@pytest.mark.parametrize("version", OLDER)
 def test_a_tensorflow_older_than_supported_is_an_error(version):
     with pytest.raises(TensorFlowVersionError, match=f"this Python has {version}") as error:
         check_tensorflow_version(version)
     assert INSTALL_LINE in str(error.value)
 
 
-@pytest.mark.parametrize("version", ["2.18.0", "2.18.0rc1", "2.19.1", "2.21.0"])
+@pytest.mark.parametrize("version", SUPPORTED)
 def test_a_supported_tensorflow_passes_silently(version):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         check_tensorflow_version(version)
 
 
-@pytest.mark.parametrize("version", ["2.22.0", "2.22.0rc0", "3.0.0"])
+@pytest.mark.parametrize("version", NEWER)
 def test_a_newer_tensorflow_is_a_warning_not_an_error(version):
     with pytest.warns(UserWarning, match=f"TensorFlow {version} is newer"):
         check_tensorflow_version(version)
 
 
+def test_the_range_pip_is_told_to_install_is_the_range_that_passes_silently():
+    # A release candidate counts as its release: 2.22.0rc0 is 2.22, newer than supported.
+    allowed = SpecifierSet(SUPPORTED_TENSORFLOW)
+    for version in OLDER + SUPPORTED + NEWER:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            try:
+                check_tensorflow_version(version)
+                passed = True
+            except (TensorFlowVersionError, UserWarning):
+                passed = False
+        assert passed == (Version(version).base_version in allowed), version
+
+
 def test_this_venvs_tensorflow_is_supported():
-    assert SUPPORTED_TENSORFLOW == ">=2.18,<2.22"
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         check_tensorflow_version(tf.__version__)

@@ -81,9 +81,27 @@ def test_eager_and_compiled_steps_give_the_same_losses(batch):
     np.testing.assert_array_equal(compiled_losses, eager_losses)
 
 
-def test_compiled_step_is_a_tf_function(batch):
-    assert hasattr(new_step(compiled=True)[1], "get_concrete_function")
-    assert not hasattr(new_step(compiled=False)[1], "get_concrete_function")
+def python_runs_of_the_step_body(batch, compiled: bool, calls: int) -> int:
+    """How often the step's Python body (its loss function) runs in `calls` calls."""
+    runs = []
+    loss = make_loss()
+
+    def counted_loss(y, logits):
+        runs.append(1)
+        return loss(y, logits)
+
+    optimizer, accuracy = keras.optimizers.Adam(1e-3), keras.metrics.SparseCategoricalAccuracy()
+    step = make_train_step(build_model(seed=0), counted_loss, optimizer, accuracy, compiled)
+    for _ in range(calls):
+        step(*batch)
+    return len(runs)
+
+
+def test_compiled_step_runs_a_graph_traced_once_eager_runs_python_every_call(batch):
+    # tf.function runs the Python body only to trace it (a second time when the first call
+    # creates the optimizer's variables), then calls the graph; eager mode runs it every call.
+    assert python_runs_of_the_step_body(batch, compiled=True, calls=6) <= 2
+    assert python_runs_of_the_step_body(batch, compiled=False, calls=6) == 6
 
 
 def test_train_epoch_runs_one_step_per_batch_and_averages_the_loss(normalized):
