@@ -354,7 +354,7 @@ assert size(adam_doubled_rate) / size(adam) > 1.3
 #
 # **中文：** 所以用 SGD 时，各副本如果除以自己的批大小，训练就相当于学习率乘以副本数；
 # 用 Adam 时，这个错误的除法几乎看不出来。但它仍然是错的：报告的损失翻倍，
-# 而没有 Adam 这种缩放的优化器（SGD、带动量的 SGD）会改变速度。SGD 在 20 步中移动的距离
+# 而没有 Adam 这种缩放的优化器（SGD，以及带 momentum 的 SGD）会改变速度。SGD 在 20 步中移动的距离
 # 不到两倍，是因为更大的步子把它带到了别的权重处，那里的梯度不同。
 #
 # ## Two replicas in one process: `MirroredStrategy` · 一个进程中的两个副本：`MirroredStrategy`
@@ -602,7 +602,7 @@ for lines in worker_logs:
 # 与 `MirroredStrategy` 那次训练在它们打印的 4 位小数上相同：批次相同、初始权重相同、训练步相同。
 # 而 `fit` 在两个工作进程上都失败了，连第一步都没有开始。
 #
-# ### Why `model.fit` fails across workers · 为什么 `model.fit` 跨工作进程会失败
+# ### Why `model.fit` fails on two worker processes · 为什么 `model.fit` 跨工作进程会失败
 #
 # Keras 3's `fit` hands the per-replica batches (a `PerReplica` value) to an operation that
 # expects one tensor. It is a known limitation, not a mistake in this code: the TensorFlow
