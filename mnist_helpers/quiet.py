@@ -9,7 +9,10 @@ in every chapter's outputs. Two settings keep them out:
   or through a second copy of absl's logger: the notice that absl is not initialised, the
   oneDNN and CPU-instruction notices, the CUDA libraries' probing on a machine without a GPU
   ("Could not find cuda drivers", cuInit error 303, "Unable to register cuDNN factory"), and
-  on TensorFlow 2.18-2.19 XLA's start-up lines at the first compilation. Each of those exact
+  on TensorFlow 2.18-2.19 XLA's start-up lines at the first compilation, and the warning
+  tf.data writes each time a `MirroredStrategy` over several devices distributes a dataset
+  (its own internal generator "will not be optimized": nothing a caller can act on, and
+  `TF_CPP_MIN_LOG_LEVEL` set after the import no longer hides it). Each of those exact
   lines is dropped by a small filter process that file descriptor 2 passes through for the
   life of the process; every other byte goes on at once, in order.
 
@@ -43,6 +46,8 @@ NOISE = re.compile(
     rb"|service\.cc:\d+\] XLA service 0x[0-9a-f]+ initialized for platform Host "
     rb"|service\.cc:\d+\]   StreamExecutor (?:device \(0\)|\[0\]): Host, Default Version"
     rb"|device_compiler\.h:\d+\] Compiled cluster using XLA!  This line is logged at most once"
+    rb"|dataset\.cc:\d+\] Input of GeneratorDatasetOp::Dataset will not be optimized because the "
+    rb"dataset does not implement the AsGraphDefInternal\(\) method needed to apply optimizations\."
     rb")"
 )
 # The start of a line that may turn out to be noise: held back until its end arrives. Any

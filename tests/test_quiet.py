@@ -47,6 +47,10 @@ XLA_NOISE = [
     "Default Version",
     "I0000 00:00:1796212173.466556    9926 device_compiler.h:188] Compiled cluster using XLA!  "
     "This line is logged at most once for the lifetime of the process.",
+    # What tf.data writes when a MirroredStrategy over two devices distributes a dataset.
+    "W0000 00:00:1796216385.080488   27285 dataset.cc:997] Input of GeneratorDatasetOp::Dataset "
+    "will not be optimized because the dataset does not implement the AsGraphDefInternal() "
+    "method needed to apply optimizations.",
 ]
 # Lines that must show: a real error, a real warning, a cuInit failure of a GPU machine.
 REAL = [
