@@ -444,15 +444,15 @@ print(f"accuracy on the UCI digits, naively resized: {naive_accuracy:.1%}")
 print(f"accuracy on MNIST's own test digits:        {test_accuracy:.1%}")
 
 # %%
-assert 0.1 < naive_accuracy < 0.4
+assert 0.1 < naive_accuracy < 0.5  # 0.45 on the full-size stand-in of shifted digits
 
 # %% [markdown]
-# About one in five right (17-31% over seeds): a model that reads MNIST's test digits as well
+# About one in five right on the sample (17-31% over seeds; under half on a full-size set): a model that reads MNIST's test digits as well
 # as the cell above prints fails on most of them. Compare them with MNIST's digits. Top row:
 # MNIST test digits; middle row: UCI digits resized; bottom row: the same UCI digits prepared
 # the MNIST way, as explained next.
 #
-# **中文：** 大约只认对五分之一（不同随机种子下为 17%-31%）：一个认 MNIST 测试图片的准确率
+# **中文：** 在自带样本上大约只认对五分之一（不同随机种子下为 17%-31%；在完整规模的数据上也不到一半）：一个认 MNIST 测试图片的准确率
 # 如上面单元格所示的模型，在这些数字上大多认错了。
 # 把它们和 MNIST 的数字放在一起比较。第一行：MNIST 测试图片；第二行：直接缩放的 UCI 数字；
 # 第三行：同样的 UCI 数字按 MNIST 的方式预处理之后的样子（下一节解释）。
@@ -571,7 +571,7 @@ print(np.argmax(misread))
 
 # %%
 assert per_digit.min() < uci.accuracy - 0.2 < per_digit.max()
-assert per_digit[1] < uci.accuracy - 0.2
+assert per_digit[1] < uci.accuracy
 
 # %% [markdown]
 # Some digits come through almost untouched, others mostly fail: the trouble is not spread
@@ -590,14 +590,14 @@ assert len(wrong) == round((1 - uci.accuracy) * len(uci_labels))
 assert np.all(uci.predictions[shown_wrong] != uci_labels[shown_wrong])
 
 # %% [markdown]
-# The ones are among the digits it reads worst: right far less often than the average digit,
+# The ones are among the digits it reads worst: right less often than the average digit,
 # and in the run stored here most often read as an 8. Count the pixels with at least half ink
 # (128 or more) of each digit, on average: a UCI one, once prepared, carries about
 # as much ink as an MNIST eight, almost twice as much as an MNIST one. Many of these writers drew
 # their ones with a flag, and the 8 x 8 storage had already thickened every stroke into blocks
 # of 4 x 4 pixels before we saw it, which no preparation can undo.
 #
-# **中文：** 1 是模型认得最差的数字之一：认对的比例远低于平均水平，在这里保存的这次运行中
+# **中文：** 1 是模型认得最差的数字之一：认对的比例低于平均水平，在这里保存的这次运行中
 # 最常被认成 8。数一数每个数字平均有多少个笔迹较浓的像素（128 及以上）：
 # 预处理后的 UCI 的 1 所含的笔迹
 # 和 MNIST 的 8 差不多，几乎是 MNIST 的 1 的两倍。这些书写者中很多人写 1 时带一个小旗，
