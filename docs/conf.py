@@ -49,7 +49,9 @@ exclude_patterns = ["docs/_build", "**/.ipynb_checkpoints"]
 # name types of Python and of NumPy, Matplotlib, Keras and TensorFlow, whose inventories
 # (intersphinx) would need the network: those stay unlinked.
 nitpicky = True
-EXTERNAL = r"(argparse|os|pathlib|collections|typing|np|numpy|matplotlib|keras|tf|tensorflow)(\..*)?"
+EXTERNAL = (
+    r"(argparse|os|pathlib|collections|typing|np|numpy|matplotlib|keras|tf|tensorflow)(\..*)?"
+)
 nitpick_ignore_regex = [(r"py:.*", EXTERNAL)]
 
 # Docstrings write `name` in Markdown's sense: show it as code, not as a title reference.

@@ -592,7 +592,8 @@ assert (
     stored["cache after map"].dtype == tf.float32 and stored["cache before map"].dtype == tf.uint8
 )
 # Read to the end: a cache read only in part is thrown away (TensorFlow warns about it).
-for (after, _), (before, _) in zip(cache_after_map.batch(4096), cache_before_map.batch(4096)):
+batches = zip(cache_after_map.batch(4096), cache_before_map.batch(4096), strict=True)
+for (after, _), (before, _) in batches:
     assert np.array_equal(after, before), "both yield the same scaled pixels"
 
 # %% [markdown]
