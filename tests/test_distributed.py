@@ -354,10 +354,14 @@ def test_a_checkpoint_path_that_is_a_file_is_refused_before_the_workers_start(
     assert file.read_text() == "mine"
 
 
-def children(pid: int) -> list[int]:
-    """The processes `pid` started (Linux: /proc)."""
+def worker_processes(pid: int) -> list[int]:
+    """The worker processes `pid` started (Linux: /proc), not its stderr filter (quiet.py)."""
     text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    return [int(child) for child in text.split()]
+    return [
+        int(child)
+        for child in text.split()
+        if b"mnist_helpers.worker" in Path(f"/proc/{child}/cmdline").read_bytes()
+    ]
 
 
 def gone(pid: int) -> bool:
@@ -382,7 +386,7 @@ def test_workers_stop_when_their_launcher_is_killed_and_its_staging_is_removed_l
         while saved_epoch(checkpoints, 0) < 1:  # Training is under way.
             assert launcher.poll() is None and time.monotonic() < deadline
             time.sleep(0.05)
-        workers = children(launcher.pid)
+        workers = worker_processes(launcher.pid)
         assert len(workers) == 2
         launcher.kill()  # SIGKILL: the launcher can clean up nothing.
         launcher.wait(timeout=60)
