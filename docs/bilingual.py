@@ -24,17 +24,12 @@ A page with no Chinese block (the API reference) marks nothing: the switch leave
 import re
 
 from docutils import nodes
+from script_share import HAN, han_share, language_of
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-LATIN = re.compile(r"[A-Za-z]")
 MARKER = "中文："
 SEPARATOR = " · "
-# Han characters among the letters of a block: Chinese prose sits above 0.5 even with English
-# names in it (TensorFlow, epoch), English prose below 0.1 even with a term glossed in Chinese.
-CHINESE_FROM = 0.4
-ENGLISH_UNDER = 0.1
 CHINESE_SIDE_FROM = 0.15  # The Chinese side of `English · 中文`, the other side being English.
 # Left to the notebook as it is: code and outputs, math, figures, signatures, raw HTML.
 NEVER_MARKED = (
@@ -51,22 +46,6 @@ NEVER_MARKED = (
     addnodes.toctree,
 )
 NOT_PROSE = (nodes.literal, nodes.math, nodes.raw)
-
-
-def han_share(text: str) -> float | None:
-    """Han characters / (Han characters + Latin letters); None where there is no letter."""
-    han, latin = len(HAN.findall(text)), len(LATIN.findall(text))
-    return han / (han + latin) if han + latin else None
-
-
-def language_of(text: str) -> str | None:
-    """The language `text` is in: "zh", "en", or None (no letters, or both in like amounts)."""
-    share = han_share(text)
-    if share is None:
-        return None
-    if share >= CHINESE_FROM:
-        return "zh"
-    return "en" if share < ENGLISH_UNDER else None
 
 
 def prose_text(node: nodes.Node) -> str:

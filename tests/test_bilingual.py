@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT / "docs"))
 
-from bilingual import language_of  # noqa: E402
+from script_share import language_of  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 MIN_CHINESE_CHARACTERS_PER_ENGLISH_WORD = 1.2
