@@ -76,11 +76,7 @@ def import_tensorflow_quietly() -> None:
     """Import TensorFlow with its start-up chatter filtered out of stderr from now on."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
     filter_stderr()
-    import tensorflow
-
-    # Probing for GPUs is where a CPU-only machine logs its cuInit error; listing the devices
-    # does it now, without starting TensorFlow's runtime (devices can still be configured).
-    tensorflow.config.list_physical_devices()
+    import tensorflow  # noqa: F401
 
 
 def filter_stderr() -> None:
