@@ -12,9 +12,11 @@ in every chapter's outputs. Two settings keep them out:
   on TensorFlow 2.18-2.19 XLA's start-up lines at the first compilation, and the warning
   tf.data writes each time a `MirroredStrategy` over several devices distributes a dataset
   (its own internal generator "will not be optimized": nothing a caller can act on, and
-  `TF_CPP_MIN_LOG_LEVEL` set after the import no longer hides it). Each of those exact
-  lines is dropped by a small filter process that file descriptor 2 passes through for the
-  life of the process; every other byte goes on at once, in order.
+  `TF_CPP_MIN_LOG_LEVEL` set after the import no longer hides it), and the warning tf.data's
+  autotuner sometimes writes when a dataset's iterator is dropped while it is tuning
+  ("Optimization loop failed: CANCELLED": the tuning of an iterator that is gone stopped). Each
+  of those exact lines is dropped by a small filter process that file descriptor 2 passes
+  through for the life of the process; every other byte goes on at once, in order.
 
 Being another process, the filter still passes on what TensorFlow printed when the import
 raises or when it kills the process (an old CPU without the instructions the wheel needs): a
@@ -48,6 +50,7 @@ NOISE = re.compile(
     rb"|device_compiler\.h:\d+\] Compiled cluster using XLA!  This line is logged at most once"
     rb"|dataset\.cc:\d+\] Input of GeneratorDatasetOp::Dataset will not be optimized because the "
     rb"dataset does not implement the AsGraphDefInternal\(\) method needed to apply optimizations\."
+    rb"|root_dataset\.cc:\d+\] Optimization loop failed: CANCELLED: Operation was cancelled$"
     rb")"
 )
 # The start of a line that may turn out to be noise: held back until its end arrives. Any
