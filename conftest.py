@@ -19,11 +19,19 @@ os.environ["MNIST_SOURCE"] = "sample"
 SLOW_MODULES = {"test_distributed.py", "test_fuzz_files.py", "test_main.py", "test_quiet.py"}
 # Fixtures that start a new Python process importing TensorFlow.
 SLOW_FIXTURES = {"offline_python"}
-# Tests that write or read gzips and archives of tens of MB (by function name).
+# Tests that take 5 s or more each on 2 cores (by function name): archives and images of tens
+# of MB, a second run of the main job, and training runs compared side by side.
 SLOW_TESTS = {
     "test_idx_folder_loads_exactly",
     "test_npz_that_inflates_beyond_the_cap_is_refused_in_bounded_memory",
     "test_gzip_bomb_is_refused_after_reading_at_most_the_declared_size",
+    "test_a_huge_image_is_read_in_bounded_memory",
+    "test_a_download_killed_midway_leaves_no_mnist_npz_and_the_next_one_works",
+    "test_same_seed_gives_the_same_metrics",
+    "test_compiled_training_reaches_the_eager_accuracy",
+    "test_train_validation_and_one_replica_give_the_same_weights",
+    "test_several_steps_per_call_train_exactly_like_one",
+    "test_xla_makes_the_same_update_up_to_rounding",
 }
 
 
