@@ -290,7 +290,7 @@ print(f"largest difference from predict in batches of 32: {difference:.1g}")
 # %%
 assert np.array_equal(served_logits, keras_logits)
 assert np.array_equal(served_logits, whole_batch)
-np.testing.assert_allclose(served_logits, logits_before, atol=1e-5)
+np.testing.assert_allclose(served_logits, logits_before, rtol=1e-5, atol=1e-5)
 assert np.array_equal(served_logits.argmax(axis=1), logits_before.argmax(axis=1))
 
 # %% [markdown]
