@@ -58,13 +58,13 @@
 #
 # `build_convnet` and `shift_images` are this chapter's helpers; chapters 2 to 6 explained the
 # others. Every network here trains on the same budget of about 16,000 digits shown, in batches
-# of 64, which fits in well under a minute on a laptop's CPU: 4 epochs of the sample's 4,000
-# training digits, or one epoch of the first 16,000 digits of the full MNIST. The next cell counts the
+# of 64, which fits in a minute on a laptop's CPU: 4 epochs of the sample's 4,000 training
+# digits, or one epoch of the first 16,000 digits of the full MNIST. The next cell counts the
 # steps.
 #
 # **中文：** `build_convnet` 和 `shift_images` 是本章新增的辅助函数，其他的在第 2 到第 6 章
 # 讲过。这里的每个网络训练量都相同：一共看大约 16,000 张图片，每批 64 张，
-# 在笔记本电脑的 CPU 上远不到一分钟就能完成：对样本的 4,000 张训练图片训练 4 个 epoch，
+# 在笔记本电脑的 CPU 上一分钟内能完成：对样本的 4,000 张训练图片训练 4 个 epoch，
 # 或者对完整 MNIST 的前 16,000 张训练 1 个 epoch。下一个单元格会数出步数。
 
 # %%
