@@ -660,14 +660,16 @@ assert min(spread.values()) > 0.02, spread  # Several points between directions,
 # %% [markdown]
 # The accuracies differ by direction by several points, for both networks. For the convnet,
 # moves right and down put ink where it cannot see (the last column above), while moves
-# left and up take it away from there; but that ink is a small share, and the directions differ
-# for the MLP too, which sees every pixel: the shapes of the digits weigh as much as the blind
-# border. Which direction hurts most is a fact about this data and these two trained networks,
-# not a rule.
+# left and up take it away from there; but that ink is a small share, and it does not decide
+# the order (in the output above, right and down are not the convnet's worst moves), and the
+# directions differ for the MLP too, which sees every pixel: the shapes of the digits weigh more
+# than the blind border. Which direction hurts most is a fact about this data and these two
+# trained networks, not a rule.
 #
 # **中文：** 两个网络在不同方向上的准确率都相差好几个百分点。对卷积网络来说，向右和向下移动
 # 会把笔迹放到它看不到的地方（上面最后一列），向左和向上则把笔迹移开；但这部分笔迹占比很小，
-# 而且看得到每个像素的 MLP 在各个方向上也不一样：数字的形状和盲区同样重要。
+# 也决定不了顺序（在上面的输出中，向右和向下并不是卷积网络最差的方向），而且看得到每个像素的
+# MLP 在各个方向上也不一样：数字的形状比盲区影响更大。
 # 哪个方向影响最大，是这份数据和这两个训练好的网络的事实，而不是一条规律。
 #
 # ### Training on moved digits: data augmentation · 在移动过的数字上训练：数据增强
@@ -727,13 +729,14 @@ assert all(gain[pixels] > 0.02 for pixels in (3, 4)), gain  # Beyond what it was
 
 # %% [markdown]
 # Trained on moved digits, the convnet reads digits moved by 3 and 4 pixels much better, on the
-# same shifted test digits as before (how the first columns change is in the output above). The
-# augmentation did not make the network translation invariant; it showed it the
+# same shifted test digits as before (how the first columns change is in the output above: on
+# centred digits it can lose a point or two after these 252 steps). The augmentation did not make the network translation invariant; it showed it the
 # variation it meets at test time. Where the shifts of the real data are unknown, the
 # augmentation's range is one more setting to choose on validation digits.
 #
 # **中文：** 在移动过的数字上训练后，卷积网络在和前面相同的平移测试图片上，认移动了 3 和 4
-# 个像素的数字要好得多（前几列怎样变化，见上面的输出）。数据增强并没有让网络变得具有平移
+# 个像素的数字要好得多（前几列怎样变化，见上面的输出：在没有移动的数字上，训练这 252 步之后
+# 它可能低一两个百分点）。数据增强并没有让网络变得具有平移
 # 不变性，它只是让网络见到了测试时会遇到的变化。真实数据的平移范围未知时，增强的幅度也是一个要在
 # 验证图片上选择的设置。
 #
@@ -846,8 +849,8 @@ assert convnet_accuracy - shuffled_accuracy["convnet"] > 0.02
 #   卷积层只有 18,816 个）在同样的图片和步数下胜过 MLP（818,970 个），不论 MLP 有没有
 #   Dropout；在平移二到四个像素的数字上损失的准确率也更少，而且不同方向的损失不一样。
 # - Data augmentation (`RandomTranslation`, active only in training) makes the convnet read
-#   moved digits much better. 数据增强（`RandomTranslation`，只在训练时起作用）让卷积网络认平移
-#   数字的能力大大提高。
+#   digits moved by 3 and 4 pixels much better. 数据增强（`RandomTranslation`，只在训练时起作用）
+#   让卷积网络认平移 3 和 4 个像素的数字的能力大大提高。
 #
 # ## Exercises · 练习
 #
