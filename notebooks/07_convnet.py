@@ -730,14 +730,15 @@ assert all(gain[pixels] > 0.02 for pixels in (3, 4)), gain  # Beyond what it was
 # %% [markdown]
 # Trained on moved digits, the convnet reads digits moved by 3 and 4 pixels much better, on the
 # same shifted test digits as before (how the first columns change is in the output above: on
-# centred digits it can lose a point or two after these 252 steps). The augmentation did not make the network translation invariant; it showed it the
-# variation it meets at test time. Where the shifts of the real data are unknown, the
-# augmentation's range is one more setting to choose on validation digits.
+# centred digits it can lose a point or two after these 252 steps). The augmentation did not
+# make the network translation invariant; it showed it the variation it meets at test time.
+# Where the shifts of the real data are unknown, the augmentation's range is one more setting
+# to choose on validation digits.
 #
 # **中文：** 在移动过的数字上训练后，卷积网络在和前面相同的平移测试图片上，认移动了 3 和 4
 # 个像素的数字要好得多（前几列怎样变化，见上面的输出：在没有移动的数字上，训练这 252 步之后
-# 它可能低一两个百分点）。数据增强并没有让网络变得具有平移
-# 不变性，它只是让网络见到了测试时会遇到的变化。真实数据的平移范围未知时，增强的幅度也是一个要在
+# 它可能低一两个百分点）。数据增强并没有让网络变得具有平移不变性，它只是让网络见到了测试时
+# 会遇到的变化。真实数据的平移范围未知时，增强的幅度也是一个要在
 # 验证图片上选择的设置。
 #
 # ## The classroom notebook's question, seen from here · 从这里回看原笔记本
