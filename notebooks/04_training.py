@@ -118,16 +118,14 @@ x_train, x_test = normalize_images(x_train), normalize_images(x_test)
 print(x_train.shape, x_train.dtype, y_train.shape)
 
 # %% [markdown]
-# Eagerly executed steps are slow (we measure how slow later on), so the demonstrations that
-# run the eager loop, or train several models to compare them, use a fixed slice: the first
-# 4,000 training digits. Offline that is the whole training split of the sample; with the full
-# MNIST it is one fifteenth of it. Counting steps and training for five epochs use every
-# training digit.
+# Eagerly executed steps are slow (we measure how slow later on), so the eager loop and every
+# training run of this chapter use a fixed slice: the first 4,000 training digits. Offline that
+# is the whole training split of the sample; with the full MNIST it is one fifteenth of it. Only
+# counting steps uses every training digit.
 #
-# **中文：** 即时执行（eager execution）的训练步很慢（本章后面会测量有多慢），所以运行即时执行的
-# 循环、或者训练多个模型来做比较的演示，都只用一个固定的切片：前 4,000 张训练图片。离线时这正是
-# 样本的全部训练集；用完整的 MNIST 时它是训练集的十五分之一。数步数和训练 5 个 epoch 时用的是
-# 全部训练图片。
+# **中文：** 即时执行（eager execution）的训练步很慢（本章后面会测量有多慢），所以即时执行的
+# 循环和本章的每一次训练都只用一个固定的切片：前 4,000 张训练图片。离线时这正是
+# 样本的全部训练集；用完整的 MNIST 时它是训练集的十五分之一。只有数步数时用的是全部训练图片。
 
 # %%
 SLICE = 4000
@@ -405,15 +403,15 @@ assert 0 < max(three_digit_batches) <= 5, "in some orders, a few batches hold th
 
 # %% [markdown]
 # Does it matter for learning, and how large must the buffer be? Train a fresh model for one
-# epoch on the sorted digits with buffers from 64 up to the whole slice, then measure it on the
-# test set: the share of test digits whose largest logit is the right digit (chapter 5 explains
-# it). Each digit's run is about 400 digits long
-# (the cell prints the lengths), so the buffers of 400 and 800 hold one or two runs.
+# epoch on the sorted digits with buffers from one digit's run (400) up to the whole slice, then
+# measure it on the test set: the share of test digits whose largest logit is the right digit
+# (chapter 5 explains it). Each digit's run is about 400 digits long (the cell prints the
+# lengths), so the buffers of 400 and 800 hold one or two runs.
 #
-# **中文：** 这对学习有影响吗？缓冲区要多大才够？分别用从 64 到整个切片大小的缓冲区，在排好序的
-# 图片上把一个新模型训练一个 epoch，再在测试集上衡量它：logit 最大的类别正好是正确数字的测试
-# 图片所占的比例（第 5 章会讲解）。每种数字的
-# 一段大约有 400 张（单元格打印了各段的长度），所以 400 和 800 的缓冲区能装下一段或两段。
+# **中文：** 这对学习有影响吗？缓冲区要多大才够？分别用从一种数字那一段的长度（400）到整个切片
+# 大小的缓冲区，在排好序的图片上把一个新模型训练一个 epoch，再在测试集上衡量它：logit 最大的类别
+# 正好是正确数字的测试图片所占的比例（第 5 章会讲解）。每种数字的一段大约有 400 张（单元格打印了
+# 各段的长度），所以 400 和 800 的缓冲区能装下一段或两段。
 
 
 # %%
@@ -428,14 +426,15 @@ def predict_digits(model: keras.Model, images: np.ndarray) -> np.ndarray:
 
 # %% tags=["nbval-ignore-output"]
 print(f"run lengths of the sorted slice, digits 0-9: {np.bincount(y_sorted)}")
-sorted_test_accuracy = {}
-for buffer in (64, 400, 800, 2000, SLICE):
+sorted_test_accuracy, last_digits_share = {}, {}  # share of answers 8 or 9
+for buffer in (400, 800, 2000, SLICE):
     sorted_model = build_model(seed=0)
     sorted_data = make_dataset(x_sorted, y_sorted, shuffle_buffer=buffer, seed=0)
     train(sorted_model, sorted_data, epochs=1, progress=False)
     predicted = predict_digits(sorted_model, x_test)
     sorted_test_accuracy[buffer] = np.mean(predicted == y_test)
     counts = np.bincount(predicted, minlength=10)
+    last_digits_share[buffer] = counts[8:].sum() / len(predicted)
     print(
         f"buffer {buffer:4}: test accuracy {sorted_test_accuracy[buffer]:.3f}, "
         f"predictions per digit {counts}"
@@ -444,24 +443,25 @@ for buffer in (64, 400, 800, 2000, SLICE):
 # %%
 run_lengths = np.bincount(y_sorted)
 assert run_lengths.max() <= 800
-assert sorted_test_accuracy[64] < 0.5
 assert sorted_test_accuracy[400] < 0.5, "a buffer as long as one digit's run is not enough"
+assert last_digits_share[400] > 0.8, "it answers mostly the last two digits it saw"
 assert sorted_test_accuracy[800] < sorted_test_accuracy[SLICE] - 0.2
 assert sorted_test_accuracy[SLICE] > sorted_test_accuracy[400] + 0.4
 assert sorted_test_accuracy[SLICE] > 0.7
 
 # %% [markdown]
-# With the small buffer, the model learns 0s, then forgets them for 1s, and so on: at the end of
-# the epoch it mostly answers the last digits it saw (the predictions per digit show it). A
-# buffer as long as one digit's run is hardly better: each batch is still drawn from one or two
-# runs at a time. The rule is not "a buffer as large as any ordered stretch" but **a buffer that
-# spans the whole ordered range**: for sorted data, the whole dataset. Half of it (2,000 here)
+# With a buffer as long as one digit's run, the model learns 0s, then forgets them for 1s, and so
+# on: the batches still follow the order 0 to 9 through the epoch, each drawn mostly from one or
+# two runs, and at the end of the epoch the model mostly answers the last two digits it saw, 8
+# and 9 (the predictions per digit show it).
+# The rule is not "a buffer as large as any ordered stretch" but **a buffer that spans the whole
+# ordered range**: for sorted data, the whole dataset. Half of it (2,000 here)
 # comes close, a fifth (800) does not; a full shuffle is the safe choice, and `make_dataset`, which
 # shuffles indices rather than images, makes it cheap.
 #
-# **中文：** 用小缓冲区时，模型先学 0，再为了学 1 把 0 忘掉，依此类推：epoch 结束时，它几乎只会
-# 回答最后见过的那几种数字（每个数字被预测的次数说明了这一点）。与一种数字的一段一样长的缓冲区
-# 也好不了多少：每个批次仍然只从一两段里抽取。所以规则不是“缓冲区至少和数据中任何有序的片段一样
+# **中文：** 缓冲区与一种数字的一段一样长时，模型先学 0，再为了学 1 把 0 忘掉，依此类推：整个
+# epoch 里批次仍然按 0 到 9 的顺序出现，每个批次大多来自一两段；epoch 结束时，模型大多只回答最后
+# 见过的两种数字：8 和 9（每个数字被预测的次数说明了这一点）。所以规则不是“缓冲区至少和数据中任何有序的片段一样
 # 大”，而是**缓冲区必须覆盖整个有序的范围**：对排好序的数据来说，就是整个数据集。一半（这里是
 # 2,000）已经接近，五分之一（800）则差得远；完全打乱才是稳妥的选择，而 `make_dataset` 打乱的是下标而
 # 不是图片，所以完全打乱的代价很小。
@@ -588,13 +588,13 @@ assert int(accuracy.count) == len(x_slice)
 #
 # ## Training for several epochs · 训练多个 epoch
 #
-# One epoch is rarely enough. A fresh model, five epochs over every training digit, one call:
+# One epoch is rarely enough. A fresh model, five epochs over the slice, one call:
 #
-# **中文：** 一个 epoch 通常不够。一个新模型，在全部训练图片上训练 5 个 epoch，只需一次调用：
+# **中文：** 一个 epoch 通常不够。一个新模型，在切片上训练 5 个 epoch，只需一次调用：
 
 # %% tags=["nbval-ignore-output"]
 model = build_model(seed=0)
-history = train(model, full_dataset, epochs=5, progress=False)
+history = train(model, dataset, epochs=5, progress=False)
 for epoch, (epoch_loss, epoch_accuracy) in enumerate(
     zip(history["loss"], history["accuracy"], strict=True), start=1
 ):
@@ -728,14 +728,17 @@ print(inspect.getsource(several_steps_per_call))
 
 # %% [markdown]
 # Each way below trains a fresh model on the slice: the classroom notebook's eager loop for one
-# epoch, the graph step with each combination of the two switches for four epochs. The first
+# epoch, the graph step for four epochs with neither switch, with 50 steps per call, and with
+# XLA on top of 50 steps per call, so that each switch is timed against a line that differs
+# from it by that switch alone. The first
 # epoch includes tracing and compiling; the later ones reuse the graph. The ways take turns,
 # one epoch each, so that a moment when the machine is busy slows them all rather than one of
 # them, and every line gives the first epoch's seconds, the median of the three later epochs,
 # the milliseconds per step of that median and how many times faster than an eager step it is.
 #
 # **中文：** 下面每种方式都在切片上训练一个新模型：原笔记本即时执行的循环跑一个 epoch，计算图版
-# 训练步在两个开关的每种组合下各跑四个 epoch。第一个 epoch 包括追踪和编译，之后的 epoch 复用
+# 训练步各跑四个 epoch：两个开关都不开、每次调用跑 50 步、在每次调用跑 50 步之上再打开 XLA。
+# 这样每个开关都与只差这一个开关的那一行比较。第一个 epoch 包括追踪和编译，之后的 epoch 复用
 # 计算图。各种方式轮流进行，每次一个 epoch，这样机器忙的时候会同时拖慢所有方式，而不是只拖慢
 # 其中一种。每一行给出第一个 epoch 的秒数、之后三个 epoch 的中位数、这个中位数折合的每步毫秒数，
 # 以及它比即时执行的一步快多少倍。
@@ -743,13 +746,13 @@ print(inspect.getsource(several_steps_per_call))
 # %% tags=["nbval-ignore-output"]
 EAGER = "eager, the classroom notebook's loop"
 PLAIN = "tf.function, 1 step per call (train's default)"
-WITH_XLA = "tf.function + XLA, 1 step per call"
+SEVERAL = "tf.function, 50 steps per call"
+WITH_XLA = "tf.function + XLA, 50 steps per call"
 ways = {  # way: (jit_compile, steps_per_call); None: eager execution
     EAGER: None,
     PLAIN: (False, 1),
-    "tf.function, 50 steps per call": (False, 50),
-    WITH_XLA: (True, 1),
-    "tf.function + XLA, 50 steps per call": (True, 50),
+    SEVERAL: (False, 50),
+    WITH_XLA: (True, 50),
 }
 STEPS = math.ceil(SLICE / BATCH_SIZE)
 EPOCHS = 4  # the first, then three to take the median of
@@ -795,13 +798,13 @@ losses = [result["loss"] for result in first_epoch.values()]
 assert max(losses) - min(losses) < 1e-4, first_epoch
 
 # %% [markdown]
-# All five ways trained the same model on the same batches to the same loss; only the time
+# All four ways trained the same model on the same batches to the same loss; only the time
 # differs. The eager line and the "1 step per call" line are the comparison the previous section
 # started: an eager step against the same step as a graph, both called from Python once per
 # batch. The other lines add the switches on top of the graph. (Single timings on a busy
 # machine move a lot from run to run; compare the lines of one run, never with another run.)
 #
-# **中文：** 五种方式在同样的批次上训练同样的模型，得到同样的损失，差别只在时间。即时执行那一行
+# **中文：** 四种方式在同样的批次上训练同样的模型，得到同样的损失，差别只在时间。即时执行那一行
 # 和“1 step per call”那一行，就是上一节开始的比较：即时执行的一步对比同一步的计算图版本，两者
 # 都是每个批次从 Python 调用一次。其余几行在计算图之上再打开两个开关。（在繁忙的机器上，单次
 # 计时每次运行都会有很大变化：只比较同一次运行里的各行，不要与另一次运行比较。）
@@ -812,21 +815,23 @@ assert max(losses) - min(losses) < 1e-4, first_epoch
 # back a little at every later step. Two effects pull opposite ways. XLA fuses operations, Adam's
 # element-wise update of every weight above all, so the data passes through memory fewer times;
 # but on a CPU the plain graph runs its matrix products with oneDNN's kernels, and XLA's own CPU
-# matrix products can be slower. From the lines above: how much longer the first epoch took with
-# XLA, how much time each later step saved (the medians), and so how many steps it takes before
-# the compilation has paid for itself, or that it never does.
+# matrix products can be slower. From the two lines of 50 steps per call above, which differ by
+# XLA alone: how much longer the first epoch took with XLA, how much time each later step saved
+# (the medians), and so how many steps it takes before the compilation has paid for itself, or
+# that it never does.
 #
 # **中文：** XLA 的编译对每种批次形状只付一次，付在第一个 epoch 里；它省下的时间（如果有的话）
 # 则是之后每一步赚回一点。有两个方向相反的因素：XLA 会合并运算，尤其是 Adam 对每个权重的逐元素
 # 更新，让数据少在内存里来回几趟；但在 CPU 上，普通的计算图用 oneDNN 的内核做矩阵乘法，而 XLA
-# 自己在 CPU 上的矩阵乘法可能更慢。根据上面的计时：打开 XLA 后第一个 epoch 多花了多少时间，之后
-# 每一步省下了多少（按中位数），由此算出要跑多少步才能把编译的成本赚回来，或者永远赚不回来。
+# 自己在 CPU 上的矩阵乘法可能更慢。根据上面两行每次调用跑 50 步的计时（它们只差 XLA 这一个
+# 开关）：打开 XLA 后第一个 epoch 多花了多少时间，之后每一步省下了多少（按中位数），由此算出
+# 要跑多少步才能把编译的成本赚回来，或者永远赚不回来。
 
 # %% tags=["nbval-ignore-output"]
 FULL_MNIST_STEPS = math.ceil(60_000 / BATCH_SIZE)
-xla_extra_seconds = epoch_seconds[WITH_XLA][0] - epoch_seconds[PLAIN][0]
-xla_saved_per_step = (later_epoch[PLAIN] - later_epoch[WITH_XLA]) / STEPS
-print(f"first epoch with XLA: {xla_extra_seconds:+.2f} s against the plain graph")
+xla_extra_seconds = epoch_seconds[WITH_XLA][0] - epoch_seconds[SEVERAL][0]
+xla_saved_per_step = (later_epoch[SEVERAL] - later_epoch[WITH_XLA]) / STEPS
+print(f"first epoch with XLA: {xla_extra_seconds:+.2f} s against the same graph without XLA")
 print(f"each later step with XLA: {1000 * xla_saved_per_step:+.2f} ms saved (medians)")
 if xla_saved_per_step > 0:
     break_even = STEPS + max(0, xla_extra_seconds) / xla_saved_per_step
@@ -898,7 +903,7 @@ for call in range(EPOCHS):  # one epoch per call, the two settings taking turns
 fit_later = {way: float(np.median(seconds[1:])) for way, seconds in fit_seconds.items()}
 for way, seconds in fit_seconds.items():
     print(f"{way:52}: first call {seconds[0]:5.2f} s, median later {fit_later[way]:5.2f} s")
-for way in (PLAIN, "tf.function + XLA, 50 steps per call"):
+for way in (PLAIN, WITH_XLA):
     print(
         f"train: {way:45}: first epoch {epoch_seconds[way][0]:5.2f} s, "
         f"median later {later_epoch[way]:5.2f} s"
@@ -914,7 +919,7 @@ if not tf.config.list_physical_devices("GPU"):
 # fit with the switches trains as the course's step does: in epoch 1 the same running accuracy
 # and nearly the same mean loss (fit weights each batch's loss by its size, so the smaller last
 # one counts less).
-course_epoch_1 = first_epoch["tf.function + XLA, 50 steps per call"]
+course_epoch_1 = first_epoch[WITH_XLA]
 switched_epoch_1 = fit_first_epoch[FIT_SWITCHED]
 assert abs(switched_epoch_1["accuracy"][0] - course_epoch_1["accuracy"]) < 1e-3
 assert np.isclose(switched_epoch_1["loss"][0], course_epoch_1["loss"], rtol=0.01)
@@ -947,8 +952,8 @@ assert np.isclose(switched_epoch_1["loss"][0], course_epoch_1["loss"], rtol=0.01
 # *which* digits share a batch: `shuffle` draws each next example at random from a buffer of
 # `buffer_size` examples, so an example comes out at most `buffer_size - 1` places early but
 # possibly far later. On label-sorted digits a buffer of 64 left nearly every batch with one or
-# two distinct digits, and the model ended the epoch answering mostly the last digits it saw;
-# a buffer as long as one digit's run (about 400) did hardly better; a buffer as large as the
+# two distinct digits; with a buffer as long as one digit's run (about 400) the model ended the
+# epoch answering mostly the last two digits it saw, 8 and 9; a buffer as large as the
 # data put all ten digits in nearly every batch and trained a good model. The buffer must span
 # the whole ordered range of the data. The Keras MNIST arrays are already in random order,
 # which is why the classroom notebook's buffer of 1024 works there; `buffer_size >= N` always
@@ -960,8 +965,8 @@ assert np.isclose(switched_epoch_1["loss"][0], course_epoch_1["loss"], rtol=0.01
 # 图片是 63 步（最后一批 32 张），完整的 60,000 张是 938 步。**`batch` 决定步数，`buffer_size`
 # 不影响步数。** 缓冲区决定的是*哪些*图片落在同一个批次里：`shuffle` 每次从装着 `buffer_size` 个
 # 样本的缓冲区中随机抽出下一个，所以一个样本最多提前 `buffer_size - 1` 位出来，却可能晚得多。在
-# 按标签排好序的图片上，大小为 64 的缓冲区让几乎每个批次只有一种或两种数字，模型在 epoch 结束时
-# 几乎只会回答最后见过的数字；与一种数字的一段一样长（约 400）的缓冲区也好不了多少；与数据一样大
+# 按标签排好序的图片上，大小为 64 的缓冲区让几乎每个批次只有一种或两种数字；缓冲区与一种数字的
+# 一段一样长（约 400）时，模型在 epoch 结束时大多只回答最后见过的两种数字 8 和 9；与数据一样大
 # 的缓冲区让几乎每个批次都包含全部十种数字，训练出了好模型。缓冲区必须覆盖数据中整个有序的范围。
 # Keras 的 MNIST 数组本来就是随机顺序，所以原笔记本的 1024 在那里够用；`buffer_size >= N` 总能
 # 完全打乱。要先打乱再分批：`batch(64).shuffle(...)` 打乱的是整个批次的顺序（见练习 2）。
@@ -1005,26 +1010,26 @@ assert np.isclose(switched_epoch_1["loss"][0], course_epoch_1["loss"], rtol=0.01
 #
 # ## Exercises · 练习
 #
-# 1. Train a fresh model on the slice for 3 epochs with `batch_size=32` and with
+# 1. Train a fresh model on the slice for 2 epochs with `batch_size=32` and with
 #    `batch_size=256`. How many steps per epoch, and which reaches the lower mean loss in the
-#    third epoch? Why?
+#    second epoch? Why?
 #
-# **中文：** 分别用批大小 32 和 256，在切片上把新模型训练 3 个 epoch。每个 epoch 各有多少步？
-# 第三个 epoch 谁的平均损失更低？为什么？
+# **中文：** 分别用批大小 32 和 256，在切片上把新模型训练 2 个 epoch。每个 epoch 各有多少步？
+# 第二个 epoch 谁的平均损失更低？为什么？
 
 # %% tags=["solution", "hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution 1: a smaller batch means more steps, so more weight updates per epoch; with the same
-# learning rate, three epochs of 125 updates go further than three epochs of 16.
-# 解答 1：批越小，步数越多，每个 epoch 更新权重的次数就越多；学习率相同时，3 个 epoch 各 125 次
-# 更新，比 3 个 epoch 各 16 次更新走得更远。
-third_epoch_loss, steps_per_batch_size = {}, {}
+# learning rate, two epochs of 125 updates go further than two epochs of 16.
+# 解答 1：批越小，步数越多，每个 epoch 更新权重的次数就越多；学习率相同时，2 个 epoch 各 125 次
+# 更新，比 2 个 epoch 各 16 次更新走得更远。
+second_epoch_loss, steps_per_batch_size = {}, {}
 for batch_size in (32, 256):
     batch_data = make_dataset(x_slice, y_slice, batch_size=batch_size, seed=0)
-    batch_history = train(build_model(seed=0), batch_data, epochs=3, progress=False)
-    third_epoch_loss[batch_size] = batch_history["loss"][-1]
+    batch_history = train(build_model(seed=0), batch_data, epochs=2, progress=False)
+    second_epoch_loss[batch_size] = batch_history["loss"][-1]
     steps_per_batch_size[batch_size] = int(batch_data.cardinality())
 assert steps_per_batch_size == {32: 125, 256: 16}
-assert third_epoch_loss[32] < third_epoch_loss[256]
+assert second_epoch_loss[32] < second_epoch_loss[256]
 
 # %% [markdown]
 # 2. Build `tf.data.Dataset.from_tensor_slices((x_sorted, y_sorted)).batch(64).shuffle(16)` and
