@@ -372,6 +372,9 @@ def gone(pid: int) -> bool:
         return True
 
 
+STOP_REASONS = r"The launcher \(pid \d+\) is gone|Lost (?:a peer|worker \d+): "
+
+
 def test_workers_stop_when_their_launcher_is_killed_and_its_staging_is_removed_later(
     tmp_path, small_source
 ):
@@ -400,8 +403,18 @@ def test_workers_stop_when_their_launcher_is_killed_and_its_staging_is_removed_l
         for pid in workers:
             if not gone(pid):
                 os.kill(pid, signal.SIGKILL)
+    # Each worker says why it stopped: it saw the launcher gone, or, when the other worker
+    # stopped first, its peer lost mid-step (that line passes through the stderr filter
+    # process, so it may reach the log a moment after the worker exited).
+    deadline = time.monotonic() + 30
     for index in (0, 1):
-        assert "The launcher (pid" in (output / "logs" / f"worker-{index}.log").read_text()
+        log = output / "logs" / f"worker-{index}.log"
+        while not re.search(STOP_REASONS, log.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert re.search(STOP_REASONS, log.read_text()), log.read_text()
+    assert "The launcher (pid" in "".join(
+        (output / "logs" / f"worker-{index}.log").read_text() for index in (0, 1)
+    )
     left = list(tmp_path.glob(".out.staging-*"))
     assert [folder.name.split("-")[1] for folder in left] == [str(launcher.pid)]
     with report_staging(output):  # What the next run does first.
