@@ -173,12 +173,18 @@ def peak_megabytes() -> float:
 
 
 def training_digits(source: str, examples: int) -> tuple[tuple, tuple, str]:
-    """`examples` normalized training digits (MNIST's first, or real digits repeated), a note."""
+    """`examples` normalized training digits (the source's first, or its digits repeated), and
+    a note saying which."""
     print("Loading MNIST (the full set if cached or downloadable)...", flush=True)
     muted = io.StringIO()  # Keras' download line and load_mnist's fallback line: said below.
     with contextlib.redirect_stdout(muted), contextlib.redirect_stderr(muted):
         (x_train, y_train), (x_test, y_test) = load_mnist(source)
-    note = f"the first {examples:,} MNIST training digits"
+    named_file = source not in ("auto", "keras", "sample")  # A path or URL of an .npz.
+    note = (
+        f"the first {examples:,} training digits of {source}"
+        if named_file
+        else f"the first {examples:,} MNIST training digits"
+    )
     if len(x_train) < examples:
         copies = -(-examples // len(x_train))
         note = (
