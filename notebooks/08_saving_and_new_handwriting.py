@@ -217,7 +217,7 @@ print(f"loaded compiled copy: {type(resumed.optimizer).__name__} at step {resume
 
 # %%
 ours_compile_config, ours_groups = saved_parts(model_path)
-assert not ours_compile_config  # empty: {} in recent Keras, None in Keras 3.8
+assert not ours_compile_config  # {} in recent Keras; Keras 3.8 writes no compile config
 assert ours_groups == ["layers", "vars"]
 assert saved_parts(compiled_path)[1] == ["layers", "optimizer", "vars"]
 assert getattr(loaded, "optimizer", None) is None
