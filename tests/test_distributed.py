@@ -407,14 +407,12 @@ def test_workers_stop_when_their_launcher_is_killed_and_its_staging_is_removed_l
     # stopped first, its peer lost mid-step (that line passes through the stderr filter
     # process, so it may reach the log a moment after the worker exited).
     deadline = time.monotonic() + 30
-    for index in (0, 1):
-        log = output / "logs" / f"worker-{index}.log"
+    logs = [output / "logs" / f"worker-{index}.log" for index in (0, 1)]
+    for log in logs:
         while not re.search(STOP_REASONS, log.read_text()) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert re.search(STOP_REASONS, log.read_text()), log.read_text()
-    assert "The launcher (pid" in "".join(
-        (output / "logs" / f"worker-{index}.log").read_text() for index in (0, 1)
-    )
+    assert "The launcher (pid" in "".join(log.read_text() for log in logs)
     left = list(tmp_path.glob(".out.staging-*"))
     assert [folder.name.split("-")[1] for folder in left] == [str(launcher.pid)]
     with report_staging(output):  # What the next run does first.
