@@ -124,6 +124,14 @@ def test_group_lock_pins_the_course_venvs_releases(group):
     assert {name: course.get(name) for name in group_pins} == group_pins
 
 
+def test_uv_lock_pins_one_uv_in_its_groups_range():
+    # ./run.sh installs this file with pip, then every other lock file with that uv.
+    (uv_range,) = group_requirements("uv")
+    pinned = pins(ROOT / "requirements" / "uv.txt")
+    assert list(pinned) == ["uv"]
+    assert pinned["uv"] in uv_range.specifier
+
+
 def test_training_installs_no_jupyter_tests_docs_or_linters():
     runtime = set(pins(ROOT / "requirements" / "runtime.txt"))
     assert "tensorflow-cpu" in runtime

@@ -5,8 +5,10 @@ python3 on PATH that is this Python made to look like the broken one."""
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,115 @@ def test_this_python_passes_both_checks_and_run_sh_goes_on_to_create_the_venv(tm
     assert "needs Python" not in result.stderr
     assert (tmp_path / "clone" / "venv-called").read_text() == ".venv"
     assert result.returncode == 3
+
+
+def clone_with_uv(tmp_path: Path, uv_script: str) -> Path:
+    """A clone whose .venv has its uv already: a shell script `uv_script` standing in for uv."""
+    clone = tmp_path / "clone"
+    (clone / "requirements").mkdir(parents=True)
+    shutil.copy(ROOT / "run.sh", clone / "run.sh")
+    for lock in ("uv.txt", "runtime.txt"):
+        shutil.copy(ROOT / "requirements" / lock, clone / "requirements" / lock)
+    bin_dir = clone / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    # This Python, except that training only notes that it was started.
+    (bin_dir / "python").write_text(
+        '#!/bin/sh\n[ "$*" != "-m mnist_helpers" ] || { echo trained >> trained; exit 0; }\n'
+        f'exec "{sys.executable}" "$@"\n'
+    )
+    (bin_dir / "uv").write_text(f"#!/bin/sh\n{uv_script}\n")
+    for program in bin_dir.iterdir():
+        program.chmod(0o755)
+    shutil.copy(ROOT / "requirements" / "uv.txt", clone / ".venv" / ".installed-uv.txt")
+    return clone
+
+
+def run_sh_env(**settings: str) -> dict[str, str]:
+    """This environment without any index setting of pip's or uv's, then `settings`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "UV_"))}
+    return env | {"PIP_CONFIG_FILE": os.devnull} | settings
+
+
+# uv, standing in: notes the index run.sh handed it and its arguments, then fails.
+UV_THAT_NOTES = 'echo "${UV_DEFAULT_INDEX-unset}" > uv-index; echo "$@" > uv-args; exit 7'
+MIRROR = "https://pypi.tuna.tsinghua.edu.cn/simple"
+
+
+@pytest.mark.parametrize(
+    ("settings", "index_uv_gets"),
+    [
+        ({}, "unset"),
+        ({"PIP_INDEX_URL": MIRROR}, MIRROR),
+        ({"PIP_CONFIG_FILE": "pip.conf"}, MIRROR),
+        ({"PIP_CONFIG_FILE": "pip-install.conf"}, MIRROR),  # pip's [install] section
+        (
+            {"PIP_CONFIG_FILE": "pip.conf", "PIP_INDEX_URL": "https://env.example/simple"},
+            "https://env.example/simple",
+        ),
+        (
+            {"PIP_INDEX_URL": MIRROR, "UV_DEFAULT_INDEX": "https://uv.example/simple"},
+            "https://uv.example/simple",
+        ),
+        (
+            {"PIP_INDEX_URL": "https://x.example/ $(touch pwned) `touch pwned`"},
+            "https://x.example/ $(touch pwned) `touch pwned`",
+        ),
+    ],
+)
+def test_uv_gets_the_index_pip_is_set_to_use_unless_uv_has_one(tmp_path, settings, index_uv_gets):
+    clone = clone_with_uv(tmp_path, UV_THAT_NOTES)
+    (clone / "pip.conf").write_text(f"[global]\nindex-url = {MIRROR}\n")
+    (clone / "pip-install.conf").write_text(f"[install]\nindex-url = {MIRROR}\n")
+    result = subprocess.run(
+        ["bash", "run.sh", "train"],
+        cwd=clone,
+        env=run_sh_env(**settings),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 7, result.stderr  # uv's failure stops run.sh
+    assert (clone / "uv-index").read_text().strip() == index_uv_gets
+    assert "-r requirements/runtime.txt" in (clone / "uv-args").read_text()
+    assert not (clone / "pwned").exists()
+    assert not (clone / "trained").exists()
+    # Not marked installed: the next run installs again.
+    assert not (clone / ".venv" / ".installed-runtime.txt").exists()
+
+
+def test_an_install_killed_midway_is_not_marked_installed_and_runs_again(tmp_path):
+    clone = clone_with_uv(tmp_path, "echo started >> uv-runs; exec sleep 60")
+    first = subprocess.Popen(
+        ["bash", "run.sh", "train"],
+        cwd=clone,
+        env=run_sh_env(),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(300):  # up to 30 s for uv to start
+            if (clone / "uv-runs").exists():
+                break
+            time.sleep(0.1)
+        assert (clone / "uv-runs").exists()
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)  # run.sh and the uv it started
+        first.wait(timeout=30)
+    assert not (clone / ".venv" / ".installed-runtime.txt").exists()
+    assert not (clone / "trained").exists()
+    (clone / ".venv" / "bin" / "uv").write_text("#!/bin/sh\necho started >> uv-runs\n")
+    again = subprocess.run(
+        ["bash", "run.sh", "train"],
+        cwd=clone,
+        env=run_sh_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert again.returncode == 0, again.stderr
+    assert (clone / "uv-runs").read_text().splitlines() == ["started", "started"]
+    assert (clone / "trained").read_text() == "trained\n"
+    assert (clone / ".venv" / ".installed-runtime.txt").read_bytes() == (
+        ROOT / "requirements" / "runtime.txt"
+    ).read_bytes()
