@@ -36,7 +36,9 @@ setup() {
   local lock="requirements/$1.txt" installed=".venv/.installed-$1.txt"
   if ! cmp -s "$lock" "$installed"; then
     uv_setup
-    .venv/bin/uv pip install --quiet --python .venv/bin/python -r "$lock"
+    # Compiled at install, as pip does: where PYTHONDONTWRITEBYTECODE is set (Docker images
+    # often set it), every process would otherwise compile TensorFlow's modules again.
+    .venv/bin/uv pip install --quiet --compile-bytecode --python .venv/bin/python -r "$lock"
     cp "$lock" "$installed"
   fi
   export PATH="$PWD/.venv/bin:$PATH"
