@@ -137,7 +137,9 @@ def test_uv_gets_the_index_pip_is_set_to_use_unless_uv_has_one(tmp_path, setting
     )
     assert result.returncode == 7, result.stderr  # uv's failure stops run.sh
     assert (clone / "uv-index").read_text().strip() == index_uv_gets
-    assert "-r requirements/runtime.txt" in (clone / "uv-args").read_text()
+    uv_args = (clone / "uv-args").read_text().split()
+    assert "--compile-bytecode" in uv_args  # PYTHONDONTWRITEBYTECODE: compile at install
+    assert uv_args[uv_args.index("-r") + 1] == "requirements/runtime.txt"
     assert not (clone / "pwned").exists()
     assert not (clone / "trained").exists()
     # Not marked installed: the next run installs again.
