@@ -53,6 +53,8 @@ uv_setup() {
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/uv.txt
     cp requirements/uv.txt .venv/.installed-uv.txt
   fi
+  # uv trusts the certificates the system trusts (a company proxy's included), as pip does.
+  export UV_SYSTEM_CERTS="${UV_SYSTEM_CERTS:-1}"
   # uv reads no pip.conf: an index set for pip (a mirror, a company index) is handed on to uv.
   if [ -z "${UV_DEFAULT_INDEX:-}${UV_INDEX_URL:-}" ]; then
     local index="${PIP_INDEX_URL:-}"

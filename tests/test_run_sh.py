@@ -98,7 +98,10 @@ def run_sh_env(**settings: str) -> dict[str, str]:
 
 
 # uv, standing in: notes the index run.sh handed it and its arguments, then fails.
-UV_THAT_NOTES = 'echo "${UV_DEFAULT_INDEX-unset}" > uv-index; echo "$@" > uv-args; exit 7'
+UV_THAT_NOTES = (
+    'echo "${UV_DEFAULT_INDEX-unset}" > uv-index; echo "$UV_SYSTEM_CERTS" > uv-system-certs; '
+    'echo "$@" > uv-args; exit 7'
+)
 MIRROR = "https://pypi.tuna.tsinghua.edu.cn/simple"
 
 
@@ -137,6 +140,7 @@ def test_uv_gets_the_index_pip_is_set_to_use_unless_uv_has_one(tmp_path, setting
     )
     assert result.returncode == 7, result.stderr  # uv's failure stops run.sh
     assert (clone / "uv-index").read_text().strip() == index_uv_gets
+    assert (clone / "uv-system-certs").read_text() == "1\n"  # a proxy's CA, as pip trusts it
     uv_args = (clone / "uv-args").read_text().split()
     assert "--compile-bytecode" in uv_args  # PYTHONDONTWRITEBYTECODE: compile at install
     assert uv_args[uv_args.index("-r") + 1] == "requirements/runtime.txt"
