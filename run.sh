@@ -108,8 +108,10 @@ case "$task" in
   train) setup runtime; python -m mnist_helpers "$@" ;;
   test)
     setup test
-    # One worker per core; a notebook's cells stay on one worker, in order (--dist loadfile).
-    python -m pytest -n auto --dist loadfile tests --nbval --nbval-current-env notebooks "$@" ;;
+    # One worker per core; a notebook's cells stay on one worker, in order (--dist loadfile);
+    # the longest files first (conftest.py).
+    python -m pytest -n auto --dist loadfile --no-loadscope-reorder \
+      tests --nbval --nbval-current-env notebooks "$@" ;;
   lint)
     setup lint
     ruff check . && ruff format --check . \

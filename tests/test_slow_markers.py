@@ -1,5 +1,5 @@
-"""The quick subset (`-m "not slow"`) leaves out exactly what the root conftest.py names: a
-renamed test or module there would silently join the quick subset again."""
+"""The root conftest.py's lists name tests, modules and files that exist: the quick subset
+(`-m "not slow"`) leaves out exactly the slow ones, and the longest files start first."""
 
 import ast
 import importlib.util
@@ -30,3 +30,9 @@ def test_every_slow_test_module_and_fixture_named_exists():
     assert conftest.SLOW_TESTS - functions == set()
     assert conftest.SLOW_FIXTURES - functions == set()
     assert {name for name in conftest.SLOW_MODULES if not (ROOT / "tests" / name).exists()} == set()
+
+
+def test_every_file_run_first_exists():
+    # A renamed chapter or module would silently go back to starting wherever it falls.
+    files = {path.name for folder in ("tests", "notebooks") for path in (ROOT / folder).iterdir()}
+    assert set(root_conftest().LONGEST_FILES) - files == set()
