@@ -34,6 +34,9 @@ check_python() {
 # The venv keeps a copy of each lock it installed: a changed lock installs again.
 setup() {
   local lock="requirements/$1.txt" installed=".venv/.installed-$1.txt"
+  # One setup at a time (where flock exists): a second ./run.sh waits, then finds it installed.
+  exec 9<"$(basename "$0")"  # after the cd above: run.sh, wherever it was started from
+  ! command -v flock >/dev/null || flock 9
   if ! cmp -s "$lock" "$installed"; then
     uv_setup
     # Compiled at install, as pip does: where PYTHONDONTWRITEBYTECODE is set (Docker images
@@ -41,6 +44,7 @@ setup() {
     .venv/bin/uv pip install --quiet --compile-bytecode --python .venv/bin/python -r "$lock"
     cp "$lock" "$installed"
   fi
+  exec 9<&-
   export PATH="$PWD/.venv/bin:$PATH"
 }
 

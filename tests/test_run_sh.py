@@ -186,3 +186,15 @@ def test_an_install_killed_midway_is_not_marked_installed_and_runs_again(tmp_pat
     assert (clone / ".venv" / ".installed-runtime.txt").read_bytes() == (
         ROOT / "requirements" / "runtime.txt"
     ).read_bytes()
+
+
+def test_two_run_sh_at_once_install_once_one_after_the_other(tmp_path):
+    clone = clone_with_uv(tmp_path, "echo start >> uv-runs; sleep 1; echo end >> uv-runs")
+    both = [  # started from the clone and from the folder above it
+        subprocess.Popen(["bash", "run.sh", "train"], cwd=clone, env=run_sh_env()),
+        subprocess.Popen(["bash", "clone/run.sh", "train"], cwd=tmp_path, env=run_sh_env()),
+    ]
+    for process in both:
+        assert process.wait(timeout=60) == 0
+    assert (clone / "uv-runs").read_text().splitlines() == ["start", "end"]
+    assert (clone / "trained").read_text() == "trained\ntrained\n"
