@@ -49,7 +49,7 @@ setup() {
 }
 
 # .venv with the uv that requirements/uv.txt pins, installed by pip; uv then installs the
-# groups: it downloads and unpacks in parallel, several times faster than pip.
+# groups, downloading and unpacking in parallel.
 uv_setup() {
   check_python
   [ -x .venv/bin/python ] || python3 -m venv .venv
