@@ -194,7 +194,12 @@ def test_two_run_sh_at_once_install_once_one_after_the_other(tmp_path):
         subprocess.Popen(["bash", "run.sh", "train"], cwd=clone, env=run_sh_env()),
         subprocess.Popen(["bash", "clone/run.sh", "train"], cwd=tmp_path, env=run_sh_env()),
     ]
-    for process in both:
-        assert process.wait(timeout=60) == 0
+    try:
+        for process in both:
+            assert process.wait(timeout=60) == 0
+    finally:
+        for process in both:
+            process.kill()  # a no-op for one that has exited
+            process.wait(timeout=30)
     assert (clone / "uv-runs").read_text().splitlines() == ["start", "end"]
     assert (clone / "trained").read_text() == "trained\ntrained\n"
