@@ -97,6 +97,18 @@ def run_sh_env(**settings: str) -> dict[str, str]:
     return env | {"PIP_CONFIG_FILE": os.devnull} | settings
 
 
+def train_in(clone: Path, **settings: str) -> subprocess.CompletedProcess:
+    """`./run.sh train` in `clone`, in run_sh_env(**settings)."""
+    return subprocess.run(
+        ["bash", "run.sh", "train"],
+        cwd=clone,
+        env=run_sh_env(**settings),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 # uv, standing in: notes the index run.sh handed it and its arguments, then fails.
 UV_THAT_NOTES = (
     'echo "${UV_DEFAULT_INDEX-unset}" > uv-index; echo "$UV_SYSTEM_CERTS" > uv-system-certs; '
@@ -130,14 +142,7 @@ def test_uv_gets_the_index_pip_is_set_to_use_unless_uv_has_one(tmp_path, setting
     clone = clone_with_uv(tmp_path, UV_THAT_NOTES)
     (clone / "pip.conf").write_text(f"[global]\nindex-url = {MIRROR}\n")
     (clone / "pip-install.conf").write_text(f"[install]\nindex-url = {MIRROR}\n")
-    result = subprocess.run(
-        ["bash", "run.sh", "train"],
-        cwd=clone,
-        env=run_sh_env(**settings),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = train_in(clone, **settings)
     assert result.returncode == 7, result.stderr  # uv's failure stops run.sh
     assert (clone / "uv-index").read_text().strip() == index_uv_gets
     assert (clone / "uv-system-certs").read_text() == "1\n"  # a proxy's CA, as pip trusts it
@@ -172,14 +177,7 @@ def test_an_install_killed_midway_is_not_marked_installed_and_runs_again(tmp_pat
     assert not (clone / ".venv" / ".installed-runtime.txt").exists()
     assert not (clone / "trained").exists()
     (clone / ".venv" / "bin" / "uv").write_text("#!/bin/sh\necho started >> uv-runs\n")
-    again = subprocess.run(
-        ["bash", "run.sh", "train"],
-        cwd=clone,
-        env=run_sh_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    again = train_in(clone)
     assert again.returncode == 0, again.stderr
     assert (clone / "uv-runs").read_text().splitlines() == ["started", "started"]
     assert (clone / "trained").read_text() == "trained\n"
