@@ -389,8 +389,8 @@ assert mirrored_history["loss"][0] < single_history["loss"][0]
 # The losses differ from the first epoch on, and not by rounding (rounding changes only the last
 # digits, and those may differ on your computer: the rounding of TensorFlow's CPU kernels
 # depends on the processor and on settings such as `TF_ENABLE_ONEDNN_OPTS`). 4,000 digits make
-# 62 batches of 64 and a last one of 32. `compute_average_loss(global_batch_size=64)` divides that last
-# batch's summed loss by 64, where the single process takes its mean, dividing by 32: the last
+# 62 batches of 64 and a last one of 32. `compute_average_loss(global_batch_size=64)` divides
+# that last batch's summed loss by 64, where the single process takes its mean, dividing by 32: the last
 # step's loss and gradients come out at half their size. The first 62 steps are the same in
 # both runs, so the first epoch's mean loss (the mean of its 63 steps' losses) is lower by
 # exactly the last batch's loss x (1 - 32/64) / 63; from there the runs part ways, since Adam's
@@ -406,7 +406,8 @@ assert mirrored_history["loss"][0] < single_history["loss"][0]
 # 把最后这个批次的损失之和除以 64，而单进程取的是它的平均值，也就是除以 32：
 # 最后一步的损失和梯度都只有应有的一半。前 62 步在两次训练中相同，所以第一个 epoch 的平均损失
 # （63 步损失的平均值）正好少了“最后一个批次的损失 x (1 - 32/64) / 63”；此后两次训练就分道扬镳了，
-# 因为 Adam 的一阶、二阶矩估计看到的是不同的梯度（两者的损失仍可能碰巧再次接近：权重已经不同）。我们用前 62 步之后最后一个批次的损失算出这个量；
+# 因为 Adam 的一阶、二阶矩估计看到的是不同的梯度（两者的损失仍可能碰巧再次接近：权重已经不同）。
+# 我们用前 62 步之后最后一个批次的损失算出这个量；
 # 再去掉这个不完整的批次（3,968 张图片，62 个完整批次），检查两个循环计算的是相同的训练步：
 
 # %% tags=["nbval-ignore-output"]
